@@ -1,0 +1,148 @@
+/** The lead-management data model as the core hands it out. Times are epoch milliseconds. */
+
+export const STAGE_KINDS = ['open', 'won', 'lost'] as const;
+export type StageKind = (typeof STAGE_KINDS)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Activities a person or a workflow logs. Each one starts a new inactivity episode. */
+export const LOGGABLE_ACTIVITY_KINDS = ['email', 'sms', 'call', 'meeting', 'other'] as const;
+export type LoggableActivityKind = (typeof LOGGABLE_ACTIVITY_KINDS)[number];
+/** Everything that can stand in last_activity_kind: creation and stage changes count too. */
+export type ActivityKind = LoggableActivityKind | 'created' | 'stage_change';
+
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const TASK_TYPES = ['call', 'email', 'follow_up', 'meeting', 'other'] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+export interface Stage {
+	id: number;
+	name: string;
+	kind: StageKind;
+	position: number;
+}
+
+export interface Member {
+	id: number;
+	name: string;
+	email: string | null;
+	active: boolean;
+	createdAt: number;
+	updatedAt: number;
+}
+
+export type CustomFields = Record<string, unknown>;
+
+export interface Lead {
+	id: number;
+	name: string | null;
+	email: string | null;
+	phone: string | null;
+	stage: Stage;
+	source: string | null;
+	type: string | null;
+	priority: Priority | null;
+	gender: string | null;
+	owner: Pick<Member, 'id' | 'name' | 'email' | 'active'> | null;
+	custom: CustomFields;
+	createdAt: number;
+	updatedAt: number;
+	lastActivityAt: number;
+	lastActivityKind: ActivityKind;
+	/** Counts activities: a new episode of (in)activity starts each time it grows. */
+	episode: number;
+}
+
+/** Fields a caller may set on a lead. Stage and owner are given by id, name or email. */
+export interface LeadFields {
+	name?: string | null;
+	email?: string | null;
+	phone?: string | null;
+	stage?: StageRef;
+	source?: string | null;
+	type?: string | null;
+	priority?: Priority | string | null;
+	gender?: string | null;
+	owner?: MemberRef | null;
+	custom?: CustomFields;
+}
+
+export type StageRef = number | string | { id: number } | { name: string };
+export type MemberRef = number | string | { id: number } | { email: string };
+
+export interface Note {
+	id: number;
+	leadId: number;
+	content: string;
+	pinned: boolean;
+	createdAt: number;
+}
+
+export interface Task {
+	id: number;
+	leadId: number;
+	type: TaskType;
+	description: string;
+	dueAt: number | null;
+	assigneeId: number | null;
+	priority: Priority;
+	required: boolean;
+	status: 'open' | 'done' | 'canceled';
+	completedAt: number | null;
+	createdAt: number;
+}
+
+export interface Activity {
+	id: number;
+	leadId: number;
+	kind: ActivityKind;
+	direction: Direction | null;
+	at: number;
+	details: string | null;
+	createdAt: number;
+}
+
+/** Who or what made a change: carried on events so triggers can say what changed a lead. */
+export type Actor =
+	| { kind: 'workflow'; workflowId?: string; executionId?: string; node?: string }
+	| { kind: 'person'; name?: string }
+	| { kind: 'import'; name?: string }
+	| { kind: 'system' };
+
+/** Context of one write: who made it, and how deep in a trigger → action chain it sits. */
+export interface WriteContext {
+	actor?: Actor;
+	/** 0 for a change nobody's event caused; a trigger's event depth + 1 for its workflow's writes. */
+	causationDepth?: number;
+}
+
+export const EVENT_TYPES = [
+	'lead.created',
+	'lead.updated',
+	'lead.deleted',
+	'lead.stage_changed',
+	'lead.assigned',
+	'activity.logged',
+	'note.created',
+	'task.created',
+] as const;
+export type LeadEventType = (typeof EVENT_TYPES)[number];
+
+export interface LeadEvent {
+	id: number;
+	type: LeadEventType;
+	leadId: number;
+	occurredAt: number;
+	actor: Actor;
+	causationDepth: number;
+	data: Record<string, unknown>;
+}
+
+export interface Page<T> {
+	items: T[];
+	/** Pass back as `after` to read the next page; null when this was the last one. */
+	nextCursor: number | null;
+}

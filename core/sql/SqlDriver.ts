@@ -1,0 +1,57 @@
+/**
+ * The little the store needs from a SQL database. SQL is written once, with $1-style
+ * placeholders; each driver adapts it to its engine.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface SqlSession {
+	readonly dialect: Dialect;
+	all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+	get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+	/** Runs a statement; resolves to the number of rows it changed. */
+	run(sql: string, params?: readonly unknown[]): Promise<number>;
+	/** Runs fn in a savepoint: if fn throws, its writes are undone and the transaction goes on. */
+	savepoint<T>(fn: () => Promise<T>): Promise<T>;
+	/** Says that this transaction wrote events, so listeners are woken once it commits. */
+	signalEvents(): Promise<void>;
+}
+
+export interface TransactionOptions {
+	/** A read-only transaction never waits for writers (SQLite: a deferred BEGIN). */
+	readOnly?: boolean;
+}
+
+export interface SqlDriver {
+	readonly dialect: Dialect;
+	/** Where the data lives, for messages: "SQLite file /x.sqlite", "PostgreSQL db@host:5432/schema". */
+	readonly location: string;
+	/** Statements the migrator runs first, under its lock (PostgreSQL: create the schema). */
+	readonly setup?: string[];
+	transaction<T>(fn: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
+	/**
+	 * Calls listener soon after any transaction that wrote events commits, in this process or
+	 * (PostgreSQL) in any other. Listeners must still poll: a signal may be missed.
+	 */
+	onEventsCommitted(listener: () => void): Promise<() => Promise<void>>;
+	close(): Promise<void>;
+}
+
+/** Runs fn with savepoint names that stay unique within one transaction. */
+export function savepointRunner(exec: (sql: string) => Promise<unknown>) {
+	let depth = 0;
+	return async <T>(fn: () => Promise<T>): Promise<T> => {
+		const name = `sp_${++depth}`;
+		await exec(`SAVEPOINT ${name}`);
+		try {
+			const result = await fn();
+			await exec(`RELEASE SAVEPOINT ${name}`);
+			return result;
+		} catch (error) {
+			await exec(`ROLLBACK TO SAVEPOINT ${name}`);
+			await exec(`RELEASE SAVEPOINT ${name}`);
+			throw error;
+		} finally {
+			depth--;
+		}
+	};
+}

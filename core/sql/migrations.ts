@@ -1,0 +1,213 @@
+/**
+ * Versioned schema migrations. Each runs once, in order, in the transaction that records it;
+ * every store runs the pending ones on first use, so opening is also upgrading.
+ * Add a migration at the end; never edit one that has shipped.
+ */
+import type { Dialect, SqlDriver, SqlSession } from './SqlDriver';
+
+export interface Migration {
+	version: number;
+	name: string;
+	statements: string[];
+}
+
+// Portable DDL: tokens that differ between the two engines.
+const TOKENS: Record<Dialect, Record<string, string>> = {
+	sqlite: { '{id}': 'INTEGER PRIMARY KEY AUTOINCREMENT', '{bool}': 'INTEGER', '{json}': 'TEXT', '{true}': '1', '{false}': '0' },
+	postgres: { '{id}': 'BIGSERIAL PRIMARY KEY', '{bool}': 'BOOLEAN', '{json}': 'JSONB', '{true}': 'TRUE', '{false}': 'FALSE' },
+};
+const portable = (dialect: Dialect, sql: string) =>
+	sql.replace(/\{(id|bool|json|true|false)\}/g, (token) => TOKENS[dialect][token]);
+
+export const MIGRATIONS: Migration[] = [
+	{
+		version: 1,
+		name: 'leads, stages, members, notes, tasks, activities, events',
+		statements: [
+			`CREATE TABLE stages (
+				id {id},
+				name TEXT NOT NULL,
+				kind TEXT NOT NULL CHECK (kind IN ('open', 'won', 'lost')),
+				position INTEGER NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			`CREATE UNIQUE INDEX stages_name ON stages (lower(name))`,
+			`CREATE TABLE members (
+				id {id},
+				name TEXT NOT NULL,
+				email TEXT,
+				active {bool} NOT NULL DEFAULT {true},
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			`CREATE UNIQUE INDEX members_email ON members (email)`,
+			`CREATE TABLE leads (
+				id {id},
+				name TEXT,
+				email TEXT,
+				phone TEXT,
+				stage_id BIGINT NOT NULL REFERENCES stages (id),
+				source TEXT,
+				type TEXT,
+				priority TEXT,
+				gender TEXT,
+				owner_id BIGINT REFERENCES members (id),
+				custom {json} NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL,
+				last_activity_at BIGINT NOT NULL,
+				last_activity_kind TEXT NOT NULL,
+				episode INTEGER NOT NULL DEFAULT 1)`,
+			// Stale scans walk (stage, last activity); the rest serve list filters.
+			`CREATE INDEX leads_stage_activity ON leads (stage_id, last_activity_at)`,
+			`CREATE INDEX leads_owner ON leads (owner_id)`,
+			`CREATE INDEX leads_created ON leads (created_at)`,
+			`CREATE INDEX leads_email ON leads (email)`,
+			`CREATE TABLE notes (
+				id {id},
+				lead_id BIGINT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+				content TEXT NOT NULL,
+				pinned {bool} NOT NULL DEFAULT {false},
+				created_at BIGINT NOT NULL)`,
+			`CREATE INDEX notes_lead ON notes (lead_id)`,
+			`CREATE TABLE tasks (
+				id {id},
+				lead_id BIGINT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+				type TEXT NOT NULL,
+				description TEXT NOT NULL,
+				due_at BIGINT,
+				assignee_id BIGINT REFERENCES members (id),
+				priority TEXT NOT NULL,
+				required {bool} NOT NULL DEFAULT {true},
+				status TEXT NOT NULL DEFAULT 'open',
+				completed_at BIGINT,
+				created_at BIGINT NOT NULL)`,
+			`CREATE INDEX tasks_lead ON tasks (lead_id)`,
+			`CREATE TABLE activities (
+				id {id},
+				lead_id BIGINT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+				kind TEXT NOT NULL,
+				direction TEXT,
+				at BIGINT NOT NULL,
+				details TEXT,
+				created_at BIGINT NOT NULL)`,
+			`CREATE INDEX activities_lead ON activities (lead_id, at)`,
+			// The outbox. No foreign key: events outlive the leads they tell of.
+			`CREATE TABLE events (
+				id {id},
+				type TEXT NOT NULL,
+				lead_id BIGINT NOT NULL,
+				occurred_at BIGINT NOT NULL,
+				actor {json} NOT NULL,
+				causation_depth INTEGER NOT NULL DEFAULT 0,
+				data {json} NOT NULL)`,
+			`CREATE INDEX events_lead ON events (lead_id, occurred_at)`,
+			`INSERT INTO stages (name, kind, position, created_at, updated_at) VALUES
+				('New', 'open', 1, $1, $1),
+				('Contacted', 'open', 2, $1, $1),
+				('Qualified', 'open', 3, $1, $1),
+				('Unresponsive', 'open', 4, $1, $1),
+				('Won', 'won', 5, $1, $1),
+				('Lost', 'lost', 6, $1, $1)`,
+		],
+	},
+	{
+		version: 2,
+		name: 'round-robin pools and assignments',
+		statements: [
+			`CREATE TABLE pools (
+				id {id},
+				name TEXT NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			`CREATE UNIQUE INDEX pools_name ON pools (lower(name))`,
+			// credit: smooth weighted round robin's running balance, frozen while inactive.
+			`CREATE TABLE pool_members (
+				pool_id BIGINT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+				member_id BIGINT NOT NULL REFERENCES members (id),
+				weight INTEGER NOT NULL CHECK (weight > 0),
+				credit BIGINT NOT NULL DEFAULT 0,
+				active {bool} NOT NULL DEFAULT {true},
+				PRIMARY KEY (pool_id, member_id))`,
+			`CREATE TABLE assignments (
+				id {id},
+				lead_id BIGINT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+				member_id BIGINT REFERENCES members (id),
+				pool_id BIGINT REFERENCES pools (id) ON DELETE SET NULL,
+				mode TEXT NOT NULL,
+				at BIGINT NOT NULL)`,
+			`CREATE INDEX assignments_lead ON assignments (lead_id, pool_id)`,
+		],
+	},
+	{
+		version: 3,
+		name: 'trigger subscriptions and stale-episode marks',
+		statements: [
+			`CREATE TABLE subscriptions (
+				id {id},
+				workflow_id TEXT NOT NULL,
+				node_id TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				cursor BIGINT NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			`CREATE UNIQUE INDEX subscriptions_owner ON subscriptions (workflow_id, node_id)`,
+			`CREATE TABLE stale_fired (
+				subscription_id BIGINT NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+				lead_id BIGINT NOT NULL,
+				episode INTEGER NOT NULL,
+				fired_at BIGINT NOT NULL,
+				PRIMARY KEY (subscription_id, lead_id, episode))`,
+		],
+	},
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Brings the database up to `upTo` (default: the latest). Safe to call from many processes at
+ * once: the writers queue on a lock and each finds the work already done.
+ */
+export async function migrate(
+	driver: SqlDriver,
+	options: { upTo?: number; now?: number } = {},
+): Promise<number[]> {
+	const upTo = options.upTo ?? LATEST_VERSION;
+	const now = options.now ?? Date.now();
+	return driver.transaction(async (s) => {
+		if (s.dialect === 'postgres') {
+			await s.run('SELECT pg_advisory_xact_lock(7426735100)'); // any fixed key: "LEADMIGR"
+		}
+		for (const sql of driver.setup ?? []) await s.run(sql);
+		await s.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY,
+			name TEXT NOT NULL,
+			applied_at BIGINT NOT NULL)`);
+		const done = new Set((await s.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+		const applied: number[] = [];
+		for (const migration of MIGRATIONS) {
+			if (migration.version > upTo || done.has(migration.version)) continue;
+			await applyMigration(s, migration, now);
+			applied.push(migration.version);
+		}
+		return applied;
+	});
+}
+
+async function applyMigration(s: SqlSession, migration: Migration, now: number) {
+	for (const statement of migration.statements) {
+		const sql = portable(s.dialect, statement);
+		await s.run(sql, sql.includes('$1') ? [now] : []);
+	}
+	await s.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+		migration.version,
+		migration.name,
+		now,
+	]);
+}
+
+export async function schemaVersion(driver: SqlDriver): Promise<number> {
+	return driver.transaction(async (s) => {
+		const row = await s.get<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+		return Number(row?.v ?? 0);
+	}, { readOnly: true });
+}

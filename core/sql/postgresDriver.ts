@@ -1,0 +1,189 @@
+/**
+ * PostgreSQL through pg. A pool for work, plus one dedicated LISTEN connection (opened when a
+ * trigger first listens) that turns NOTIFYs into wake-ups.
+ */
+import { Client, Pool, types, type PoolClient, type ClientConfig } from 'pg';
+import { unavailable } from '../errors';
+import { savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
+
+export interface PostgresConfig {
+	host: string;
+	port: number;
+	database: string;
+	user: string;
+	password?: string;
+	ssl?: boolean | { rejectUnauthorized: boolean };
+	/** All tables live in this schema; created on first use. */
+	schema?: string;
+	maxConnections?: number;
+	connectTimeoutMs?: number;
+}
+
+// Ids and epoch-millisecond times are BIGINT; they fit a JS number well before 2^53.
+const INT8 = 20;
+const typeParsers = {
+	getTypeParser: ((oid: number, format?: string) =>
+		oid === INT8 ? (value: string) => Number(value) : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
+};
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function openPostgres(config: PostgresConfig): SqlDriver {
+	const schema = config.schema?.trim() || 'public';
+	if (!SCHEMA_NAME.test(schema)) {
+		throw unavailable(`PostgreSQL schema "${schema}" is not a plain identifier (letters, digits, _)`);
+	}
+	const location = `PostgreSQL ${config.database}@${config.host}:${config.port} schema ${schema}`;
+	const clientConfig: ClientConfig = {
+		host: config.host,
+		port: config.port,
+		database: config.database,
+		user: config.user,
+		password: config.password,
+		ssl: config.ssl,
+		connectionTimeoutMillis: config.connectTimeoutMs ?? 5_000,
+		options: `-c search_path=${schema}`,
+		types: typeParsers,
+	};
+	const pool = new Pool({ ...clientConfig, max: config.maxConnections ?? 10 });
+	// An idle client dying (server restart) must not crash n8n; the next query reconnects.
+	pool.on('error', () => undefined);
+	const channel = `lead_events_${schema}`.slice(0, 63);
+
+	const connect = async (): Promise<PoolClient> => {
+		try {
+			return await pool.connect();
+		} catch (error) {
+			throw unavailable(`Cannot reach ${location}: ${describeConnectError(error)}`, error);
+		}
+	};
+
+	const session = (client: PoolClient, markEvents: () => Promise<void>): SqlSession => ({
+		dialect: 'postgres',
+		all: async <T>(sql: string, params: readonly unknown[] = []) =>
+			(await client.query(sql, params as unknown[])).rows as T[],
+		get: async <T>(sql: string, params: readonly unknown[] = []) =>
+			(await client.query(sql, params as unknown[])).rows[0] as T | undefined,
+		run: async (sql: string, params: readonly unknown[] = []) =>
+			(await client.query(sql, params as unknown[])).rowCount ?? 0,
+		savepoint: savepointRunner((sql) => client.query(sql)),
+		signalEvents: markEvents,
+	});
+
+	const listeners = new Set<() => void>();
+	let listener: Client | undefined;
+	let reconnectTimer: NodeJS.Timeout | undefined;
+	let closed = false;
+
+	async function startListening() {
+		if (listener || closed) return;
+		const client = new Client(clientConfig);
+		listener = client;
+		client.on('notification', () => listeners.forEach((fn) => fn()));
+		client.on('error', () => {
+			// Lost the LISTEN connection: pollers keep delivering; reconnect in the background.
+			if (listener === client) listener = undefined;
+			void client.end().catch(() => undefined);
+			scheduleReconnect();
+		});
+		try {
+			await client.connect();
+			await client.query(`LISTEN "${channel}"`);
+		} catch (error) {
+			if (listener === client) listener = undefined;
+			void client.end().catch(() => undefined);
+			throw unavailable(`Cannot listen on ${location}: ${describeConnectError(error)}`, error);
+		}
+	}
+
+	function scheduleReconnect() {
+		if (closed || reconnectTimer || listeners.size === 0) return;
+		reconnectTimer = setTimeout(() => {
+			reconnectTimer = undefined;
+			startListening().catch(scheduleReconnect);
+		}, 1_000);
+	}
+
+	return {
+		dialect: 'postgres',
+		location,
+		setup: [`CREATE SCHEMA IF NOT EXISTS "${schema}"`],
+		async transaction<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions = {}) {
+			if (closed) throw unavailable(`${location} is closed`);
+			const client = await connect();
+			let notified = false;
+			const markEvents = async () => {
+				if (notified) return;
+				notified = true;
+				await client.query('SELECT pg_notify($1, $2)', [channel, '']); // sent at commit
+			};
+			try {
+				await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+				const result = await fn(session(client, markEvents));
+				await client.query('COMMIT');
+				client.release();
+				return result;
+			} catch (error) {
+				try {
+					await client.query('ROLLBACK');
+					client.release();
+				} catch {
+					client.release(true); // the connection itself is broken: drop it
+				}
+				throw mapConnectionError(error, location);
+			}
+		},
+		async onEventsCommitted(fn: () => void) {
+			listeners.add(fn);
+			try {
+				await startListening();
+			} catch (error) {
+				listeners.delete(fn);
+				throw error;
+			}
+			return async () => {
+				listeners.delete(fn);
+				if (listeners.size === 0 && listener) {
+					const client = listener;
+					listener = undefined;
+					await client.end().catch(() => undefined);
+				}
+			};
+		},
+		async close() {
+			if (closed) return;
+			closed = true;
+			clearTimeout(reconnectTimer);
+			listeners.clear();
+			await listener?.end().catch(() => undefined);
+			await pool.end();
+		},
+	};
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08004', '28P01', '28000', '3D000']);
+
+function mapConnectionError(error: unknown, location: string) {
+	const code = (error as { code?: string }).code;
+	if (code && CONNECTION_CODES.has(code)) {
+		return unavailable(`Lost ${location}: ${describeConnectError(error)}`, error);
+	}
+	return error;
+}
+
+function describeConnectError(error: unknown): string {
+	const e = error as { code?: string; message?: string };
+	switch (e.code) {
+		case 'ECONNREFUSED':
+			return 'connection refused (is the server running, and on that port?)';
+		case 'ENOTFOUND':
+			return 'host name not found';
+		case '28P01':
+		case '28000':
+			return `authentication failed: ${e.message}`;
+		case '3D000':
+			return `the database does not exist: ${e.message}`;
+		default:
+			return e.message || String(error);
+	}
+}

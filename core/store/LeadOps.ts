@@ -1,0 +1,90 @@
+/**
+ * Every operation of the lead store, bound to one open transaction. Get one from
+ * `LeadStore.transaction` (writes) or `LeadStore.read` (reads).
+ */
+import type { FilterGroup } from '../filters/audienceFilter';
+import type { LeadEventType, LeadFields, MemberRef, StageRef, WriteContext } from '../model';
+import { latestEventId, readEvents } from './events';
+import * as leads from './leads';
+import * as members from './members';
+import * as stages from './stages';
+import type { Tx } from './Tx';
+
+export class LeadOps {
+	constructor(readonly tx: Tx) {}
+
+	/** Runs fn so that, if it throws, only its own writes are undone (a savepoint). */
+	isolated<T>(fn: () => Promise<T>): Promise<T> {
+		return this.tx.s.savepoint(fn);
+	}
+
+	// Leads
+	createLead(fields: LeadFields, context?: WriteContext) {
+		return leads.createLead(this.tx, fields, context);
+	}
+	getLead(id: unknown, field?: string) {
+		return leads.getLead(this.tx, id, field);
+	}
+	findLead(id: unknown) {
+		return leads.findLead(this.tx, id);
+	}
+	findLeads(query?: leads.LeadQuery) {
+		return leads.findLeads(this.tx, query);
+	}
+	updateLead(id: unknown, fields: LeadFields, options?: { overwrite?: boolean }, context?: WriteContext) {
+		return leads.updateLead(this.tx, id, fields, options, context);
+	}
+	deleteLead(id: unknown, context?: WriteContext) {
+		return leads.deleteLead(this.tx, id, context);
+	}
+	logActivity(leadId: unknown, input: Parameters<typeof leads.logActivity>[2], context?: WriteContext) {
+		return leads.logActivity(this.tx, leadId, input, context);
+	}
+	listActivities(leadId: unknown) {
+		return leads.listActivities(this.tx, leadId);
+	}
+	changeStage(leadId: unknown, stage: unknown, options?: { force?: boolean }, context?: WriteContext) {
+		return leads.changeStage(this.tx, leadId, stage, options, context);
+	}
+
+	// Stages
+	listStages() {
+		return stages.listStages(this.tx);
+	}
+	getStage(ref: StageRef | unknown, field?: string) {
+		return stages.resolveStage(this.tx, ref, field);
+	}
+	createStage(input: Parameters<typeof stages.createStage>[1]) {
+		return stages.createStage(this.tx, input);
+	}
+	updateStage(ref: StageRef, input: Parameters<typeof stages.updateStage>[2]) {
+		return stages.updateStage(this.tx, ref, input);
+	}
+	reorderStages(order: StageRef[]) {
+		return stages.reorderStages(this.tx, order);
+	}
+
+	// Team members
+	listMembers(options?: { activeOnly?: boolean; search?: string }) {
+		return members.listMembers(this.tx, options);
+	}
+	getMember(ref: MemberRef | unknown, field?: string) {
+		return members.resolveMember(this.tx, ref, field);
+	}
+	createMember(input: Parameters<typeof members.createMember>[1]) {
+		return members.createMember(this.tx, input);
+	}
+	updateMember(ref: MemberRef, input: Parameters<typeof members.updateMember>[2]) {
+		return members.updateMember(this.tx, ref, input);
+	}
+
+	// Events
+	readEvents(options: { after: number; types?: readonly LeadEventType[]; limit?: number }) {
+		return readEvents(this.tx, options);
+	}
+	latestEventId() {
+		return latestEventId(this.tx);
+	}
+}
+
+export type { FilterGroup };

@@ -1,0 +1,73 @@
+/**
+ * The lead store: one class over a SQL driver (the SQLite or the PostgreSQL adapter). Opening it
+ * runs pending migrations. All work happens in transactions handed out here.
+ */
+import { migrate } from '../sql/migrations';
+import type { SqlDriver } from '../sql/SqlDriver';
+import { openPostgres, type PostgresConfig } from '../sql/postgresDriver';
+import { openSqlite, type SqliteConfig } from '../sql/sqliteDriver';
+import { LeadOps } from './LeadOps';
+
+export type StoreConfig = ({ backend: 'sqlite' } & SqliteConfig) | ({ backend: 'postgres' } & PostgresConfig);
+
+export interface StoreOptions {
+	/** The time source, in epoch ms. Tests move it; everyone else keeps Date.now. */
+	clock?: () => number;
+}
+
+export class LeadStore {
+	private readonly clock: () => number;
+
+	constructor(
+		readonly driver: SqlDriver,
+		options: StoreOptions = {},
+	) {
+		this.clock = options.clock ?? Date.now;
+	}
+
+	get backend() {
+		return this.driver.dialect;
+	}
+
+	get location() {
+		return this.driver.location;
+	}
+
+	/** Runs fn in one write transaction: all its writes commit together, or none do. */
+	transaction<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
+		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })));
+	}
+
+	/** Runs fn in a read-only transaction (one consistent snapshot). */
+	read<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
+		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })), { readOnly: true });
+	}
+
+	now() {
+		return this.clock();
+	}
+
+	onEventsCommitted(listener: () => void) {
+		return this.driver.onEventsCommitted(listener);
+	}
+
+	close() {
+		return this.driver.close();
+	}
+}
+
+export function openDriver(config: StoreConfig): SqlDriver {
+	return config.backend === 'postgres' ? openPostgres(config) : openSqlite(config);
+}
+
+/** Opens the store and brings its schema up to date. */
+export async function openLeadStore(config: StoreConfig, options: StoreOptions = {}): Promise<LeadStore> {
+	const driver = openDriver(config);
+	try {
+		await migrate(driver);
+	} catch (error) {
+		await driver.close().catch(() => undefined);
+		throw error;
+	}
+	return new LeadStore(driver, options);
+}

@@ -1,0 +1,56 @@
+/**
+ * The events outbox. Every write a trigger can see appends its event in the same transaction,
+ * so an event exists exactly when its change does.
+ *
+ * PostgreSQL trap: ids come from a sequence at insert, but transactions commit in any order, so
+ * a reader past id 101 could miss id 100 committing later. Event writers therefore take a
+ * transaction-level advisory lock before their first insert: ids are then handed out in commit
+ * order, and a cursor on id alone never skips. (SQLite has one writer at a time already.)
+ */
+import type { Actor, LeadEvent, LeadEventType, WriteContext } from '../model';
+import type { SqlSession } from '../sql/SqlDriver';
+import { toEvent, type Row } from './rows';
+import type { Tx } from './Tx';
+
+export const EVENT_WRITER_LOCK = 7426735101;
+
+const locked = new WeakSet<SqlSession>();
+
+export async function appendEvent(
+	tx: Tx,
+	type: LeadEventType,
+	leadId: number,
+	data: Record<string, unknown>,
+	context: WriteContext = {},
+): Promise<number> {
+	if (!locked.has(tx.s)) {
+		if (tx.s.dialect === 'postgres') await tx.s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`);
+		locked.add(tx.s);
+		await tx.s.signalEvents();
+	}
+	const actor: Actor = context.actor ?? { kind: 'system' };
+	const row = await tx.s.get<{ id: number }>(
+		`INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		[type, leadId, tx.now(), JSON.stringify(actor), context.causationDepth ?? 0, JSON.stringify(data)],
+	);
+	return Number(row!.id);
+}
+
+export async function readEvents(
+	tx: Tx,
+	options: { after: number; types?: readonly LeadEventType[]; limit?: number },
+): Promise<LeadEvent[]> {
+	const params: unknown[] = [options.after, options.limit ?? 500];
+	let typeClause = '';
+	if (options.types?.length) {
+		typeClause = `AND type IN (${options.types.map((t) => (params.push(t), `$${params.length}`)).join(', ')})`;
+	}
+	const rows = await tx.s.all<Row>(`SELECT * FROM events WHERE id > $1 ${typeClause} ORDER BY id LIMIT $2`, params);
+	return rows.map(toEvent);
+}
+
+export async function latestEventId(tx: Tx): Promise<number> {
+	const row = await tx.s.get<{ id: number | null }>('SELECT MAX(id) AS id FROM events');
+	return Number(row?.id ?? 0);
+}
