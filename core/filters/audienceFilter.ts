@@ -159,6 +159,9 @@ function compileCondition(c: FilterCondition, dialect: Dialect, params: unknown[
 		params.push(value);
 		return `$${params.length}`;
 	};
+	// SQLite's lower() folds ASCII only ("É" stays "É") where PostgreSQL's folds all of Unicode;
+	// the SQLite driver registers lead_fold (JS toLowerCase) so both ignore case the same way.
+	const fold = (expr: string) => (dialect === 'sqlite' ? `lead_fold(${expr})` : `lower(${expr})`);
 	let column: string;
 	let kind: ColumnKind;
 	if (c.field === 'custom') {
@@ -190,26 +193,26 @@ function compileCondition(c: FilterCondition, dialect: Dialect, params: unknown[
 			case 'contains': {
 				// Contains on a reference looks at its name: "stage contains Qual".
 				const table = c.field === 'stage' ? 'stages' : 'members';
-				return `${column} IN (SELECT id FROM ${table} WHERE lower(name) LIKE ${p(likePattern(String(c.value)))} ESCAPE '\\')`;
+				return `${column} IN (SELECT id FROM ${table} WHERE ${fold('name')} LIKE ${p(likePattern(String(c.value)))} ESCAPE '\\')`;
 			}
 		}
 	}
 	// Text compares ignore case: "Facebook" and "facebook" are the same source to a person.
 	switch (c.operator) {
 		case 'equals':
-			return `lower(${column}) = ${p(String(c.value).toLowerCase())}`;
+			return `${fold(column)} = ${p(String(c.value).toLowerCase())}`;
 		case 'not_equals':
-			return `(${column} IS NULL OR lower(${column}) <> ${p(String(c.value).toLowerCase())})`;
+			return `(${column} IS NULL OR ${fold(column)} <> ${p(String(c.value).toLowerCase())})`;
 		case 'is_one_of':
-			return inList(`lower(${column})`, (c.value as string[]).map((v) => v.toLowerCase()), p, false, column);
+			return inList(fold(column), (c.value as string[]).map((v) => v.toLowerCase()), p, false, column);
 		case 'is_not_one_of':
-			return inList(`lower(${column})`, (c.value as string[]).map((v) => v.toLowerCase()), p, true, column);
+			return inList(fold(column), (c.value as string[]).map((v) => v.toLowerCase()), p, true, column);
 		case 'is_empty':
 			return `(${column} IS NULL OR ${column} = '')`;
 		case 'is_not_empty':
 			return `(${column} IS NOT NULL AND ${column} <> '')`;
 		case 'contains':
-			return `lower(${column}) LIKE ${p(likePattern(String(c.value)))} ESCAPE '\\'`;
+			return `${fold(column)} LIKE ${p(likePattern(String(c.value)))} ESCAPE '\\'`;
 		default:
 			throw invalid('filter', `operator ${c.operator} does not apply to ${c.field}`);
 	}

@@ -49,13 +49,14 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 	try {
 		fs.mkdirSync(path.dirname(file), { recursive: true });
 		// Loaded lazily so that merely importing the core works on Nodes without node:sqlite.
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
 		db = new DatabaseSync(file);
 		db.exec('PRAGMA busy_timeout = 20');
 		retrySync(() => db.exec('PRAGMA journal_mode = WAL'), lockTimeoutMs);
 		db.exec('PRAGMA synchronous = NORMAL');
 		db.exec('PRAGMA foreign_keys = ON');
+		// Unicode case folding for the audience filter (SQLite's own lower() folds ASCII only).
+		db.function('lead_fold', { deterministic: true }, (v) => (v === null ? null : String(v).toLowerCase()));
 	} catch (error) {
 		throw unavailable(
 			`Cannot open the SQLite lead store at ${file}: ${(error as Error).message}. ` +

@@ -8,6 +8,10 @@ import { latestEventId, readEvents } from './events';
 import * as leads from './leads';
 import * as members from './members';
 import * as stages from './stages';
+import * as notes from './notes';
+import * as tasks from './tasks';
+import * as pools from './pools';
+import * as assign from './assign';
 import type { Tx } from './Tx';
 
 export class LeadOps {
@@ -76,6 +80,43 @@ export class LeadOps {
 	}
 	updateMember(ref: MemberRef, input: Parameters<typeof members.updateMember>[2]) {
 		return members.updateMember(this.tx, ref, input);
+	}
+
+	// Notes and tasks (internal: they do not reset staleness)
+	createNote(leadId: unknown, input: notes.NoteInput, context?: WriteContext) {
+		return notes.createNote(this.tx, leadId, input, context);
+	}
+	listNotes(leadId: unknown) {
+		return notes.listNotes(this.tx, leadId);
+	}
+	createTask(leadId: unknown, input: tasks.TaskInput, context?: WriteContext) {
+		return tasks.createTask(this.tx, leadId, input, context);
+	}
+	listTasks(leadId: unknown, options?: { status?: 'open' | 'done' | 'canceled' }) {
+		return tasks.listTasks(this.tx, leadId, options);
+	}
+	getTask(taskId: unknown) {
+		return tasks.getTask(this.tx, taskId);
+	}
+	completeTask(taskId: unknown) {
+		return tasks.completeTask(this.tx, taskId);
+	}
+
+	// Assignment and round-robin pools
+	assignLead(leadId: unknown, options: assign.AssignOptions, context?: WriteContext) {
+		return assign.assignLead(this.tx, leadId, options, context);
+	}
+	listAssignments(leadId: unknown) {
+		return assign.listAssignments(this.tx, leadId);
+	}
+	definePool(definition: pools.PoolDefinition) {
+		return pools.definePool(this.tx, definition);
+	}
+	getPool(ref: unknown) {
+		return pools.getPool(this.tx, ref);
+	}
+	listPools() {
+		return pools.listPools(this.tx);
 	}
 
 	// Events

@@ -6,6 +6,7 @@ import { migrate } from '../sql/migrations';
 import type { SqlDriver } from '../sql/SqlDriver';
 import { openPostgres, type PostgresConfig } from '../sql/postgresDriver';
 import { openSqlite, type SqliteConfig } from '../sql/sqliteDriver';
+import { lockEventWriters } from './events';
 import { LeadOps } from './LeadOps';
 
 export type StoreConfig = ({ backend: 'sqlite' } & SqliteConfig) | ({ backend: 'postgres' } & PostgresConfig);
@@ -35,7 +36,10 @@ export class LeadStore {
 
 	/** Runs fn in one write transaction: all its writes commit together, or none do. */
 	transaction<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
-		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })));
+		return this.driver.transaction(async (s) => {
+			await lockEventWriters(s);
+			return fn(new LeadOps({ s, now: this.clock }));
+		});
 	}
 
 	/** Runs fn in a read-only transaction (one consistent snapshot). */

@@ -16,6 +16,17 @@ export const EVENT_WRITER_LOCK = 7426735101;
 
 const locked = new WeakSet<SqlSession>();
 
+/**
+ * Takes the event-writer lock now. Write transactions take it first thing: a transaction that
+ * locked a lead row before waiting here could deadlock with one that holds this lock and wants
+ * the row. Taking it first makes PostgreSQL writers queue the way SQLite's do.
+ */
+export async function lockEventWriters(s: SqlSession): Promise<void> {
+	if (locked.has(s)) return;
+	if (s.dialect === 'postgres') await s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`);
+	locked.add(s);
+}
+
 export async function appendEvent(
 	tx: Tx,
 	type: LeadEventType,
@@ -23,11 +34,8 @@ export async function appendEvent(
 	data: Record<string, unknown>,
 	context: WriteContext = {},
 ): Promise<number> {
-	if (!locked.has(tx.s)) {
-		if (tx.s.dialect === 'postgres') await tx.s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`);
-		locked.add(tx.s);
-		await tx.s.signalEvents();
-	}
+	await lockEventWriters(tx.s);
+	await tx.s.signalEvents();
 	const actor: Actor = context.actor ?? { kind: 'system' };
 	const row = await tx.s.get<{ id: number }>(
 		`INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)

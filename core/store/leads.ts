@@ -39,8 +39,9 @@ export async function findLead(tx: Tx, id: unknown): Promise<Lead | null> {
 }
 
 export async function getLead(tx: Tx, id: unknown, field = 'lead'): Promise<Lead> {
-	const lead = await findLead(tx, parseLeadId(id, field));
-	if (!lead) throw notFound(field, `${field}: no lead with id ${describe(id)}`);
+	const leadId = parseLeadId(id, field);
+	const lead = await findLead(tx, leadId);
+	if (!lead) throw notFound(field, `${field}: no lead with id ${leadId}`);
 	return lead;
 }
 
@@ -214,12 +215,12 @@ export async function logActivity(
 	input: { kind: unknown; direction?: unknown; at?: unknown; details?: unknown },
 	context: WriteContext = {},
 ): Promise<{ activity: Activity; lead: Lead }> {
-	const lead = await getLead(tx, leadId);
 	const kind = activityKind('kind', input.kind);
 	const dir = direction('direction', input.direction);
 	const at = optionalTime('at', input.at) ?? tx.now();
 	if (at > tx.now() + 60_000) throw invalid('at', 'at lies in the future; log activities when they happen');
 	const details = optionalText('details', input.details, LIMITS.activityDetails);
+	const lead = await getLead(tx, leadId);
 	const activity = await insertActivity(tx, lead.id, { kind, direction: dir, at, details });
 	await touch(tx, lead.id, at, kind);
 	await appendEvent(tx, 'activity.logged', lead.id, { activityId: activity.id, kind, direction: dir, at }, context);

@@ -22,13 +22,11 @@ export async function resolveMember(tx: Tx, ref: MemberRef | unknown, field = 'm
 	const r = ref as { id?: unknown; email?: unknown };
 	const key = typeof ref === 'object' && ref !== null ? (r.id ?? r.email) : ref;
 	if (key === undefined || key === null || key === '') throw invalid(field, `${field} is required`);
-	let row: Row | undefined;
-	if (typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key.trim()))) {
-		row = await tx.s.get<Row>('SELECT * FROM members WHERE id = $1', [Number(key)]);
-	} else if (typeof key === 'string') {
-		row = await tx.s.get<Row>('SELECT * FROM members WHERE email = lower($1)', [key.trim()]);
-	}
-	if (!row) throw notFound(field, `${field}: no team member ${describe(key)}`);
+	const byId = typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key.trim()));
+	const row = byId
+		? await tx.s.get<Row>('SELECT * FROM members WHERE id = $1', [Number(key)])
+		: await tx.s.get<Row>('SELECT * FROM members WHERE email = lower($1)', [String(key).trim()]);
+	if (!row) throw notFound(field, `${field}: no team member with ${byId ? `id ${Number(key)}` : `email ${describe(key)}`}`);
 	return toMember(row);
 }
 

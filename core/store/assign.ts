@@ -1,0 +1,191 @@
+/**
+ * Assigning leads: to a given member, by round robin over a named pool, or to nobody.
+ *
+ * Round robin is atomic: the pool row is locked (PostgreSQL; SQLite has a single writer) before
+ * the credits are read, so concurrent executions and queue-mode workers each get their own
+ * turn. A lead that a pool has assigned before gets the same member again unless `reassign`
+ * is set (or that member no longer takes turns), and such a repeat uses up no turn.
+ */
+import { conflict, invalid } from '../errors';
+import type { Lead, Member, MemberRef, WriteContext } from '../model';
+import { pickNext } from '../rotation/smoothWeighted';
+import { oneOf } from '../validation';
+import { getLead, recordAssignment } from './leads';
+import { resolveMember } from './members';
+import { lockEventWriters, nobodyEligible, resolvePoolDefinition, upsertPool, type PoolDefinition } from './pools';
+import { toMember, type Row } from './rows';
+import type { Tx } from './Tx';
+
+export const WHEN_ASSIGNED = ['skip', 'overwrite'] as const;
+export type WhenAssigned = (typeof WHEN_ASSIGNED)[number];
+
+export type AssignOptions =
+	| { mode: 'member'; member: MemberRef | unknown; whenAssigned?: WhenAssigned }
+	| { mode: 'round_robin'; pool: PoolDefinition; reassign?: boolean; whenAssigned?: WhenAssigned }
+	| { mode: 'unassign' };
+
+export interface AssignResult {
+	lead: Lead;
+	/** The owner now (for a skip: the owner the lead kept). */
+	member: Member | null;
+	pool: { id: number; name: string } | null;
+	/** Whether the lead's owner changed. */
+	changed: boolean;
+	skipped?: true;
+	/** Why nothing changed, or why the member was chosen the way it was. */
+	reason?: string;
+	/** Round robin: the member this pool gave the lead before; no turn was used. */
+	repeated?: boolean;
+}
+
+export async function assignLead(tx: Tx, leadId: unknown, options: AssignOptions, context: WriteContext = {}): Promise<AssignResult> {
+	if (typeof options !== 'object' || options === null) throw invalid('mode', 'mode is required');
+	const mode = oneOf('mode', options.mode, ['member', 'round_robin', 'unassign'] as const);
+	switch (mode) {
+		case 'member':
+			return assignMember(tx, leadId, options as Extract<AssignOptions, { mode: 'member' }>, context);
+		case 'round_robin':
+			return assignRoundRobin(tx, leadId, options as Extract<AssignOptions, { mode: 'round_robin' }>, context);
+		case 'unassign':
+			return unassign(tx, leadId, context);
+	}
+}
+
+const whenAssigned = (value: unknown): WhenAssigned =>
+	value === undefined || value === null || value === '' ? 'skip' : oneOf('whenAssigned', value, WHEN_ASSIGNED);
+
+// The owner is read only after the locks, so two "only if unassigned" callers cannot both see
+// an unowned lead.
+function skipped(lead: Lead): AssignResult | null {
+	if (!lead.owner) return null;
+	return {
+		lead,
+		member: null,
+		pool: null,
+		changed: false,
+		skipped: true,
+		reason: `lead ${lead.id} is assigned to ${lead.owner.name} already; set "when assigned" to overwrite to change it`,
+	};
+}
+
+async function assignMember(tx: Tx, leadId: unknown, options: { member: unknown; whenAssigned?: unknown }, context: WriteContext): Promise<AssignResult> {
+	const when = whenAssigned(options.whenAssigned);
+	const member = await resolveMember(tx, options.member, 'member');
+	if (!member.active) throw conflict('member', `member: team member ${member.name} is inactive`);
+	await lockEventWriters(tx);
+	const lead = await getLead(tx, leadId);
+	if (lead.owner?.id === member.id) return { lead, member, pool: null, changed: false, reason: `lead ${lead.id} is assigned to ${member.name} already` };
+	const skip = when === 'skip' ? skipped(lead) : null;
+	if (skip) return { ...skip, member: await resolveMember(tx, lead.owner!.id) };
+	return setOwner(tx, lead, member, null, 'member', context);
+}
+
+async function unassign(tx: Tx, leadId: unknown, context: WriteContext): Promise<AssignResult> {
+	await lockEventWriters(tx);
+	const lead = await getLead(tx, leadId);
+	if (!lead.owner) return { lead, member: null, pool: null, changed: false, reason: `lead ${lead.id} has no owner` };
+	return setOwner(tx, lead, null, null, 'unassign', context);
+}
+
+async function assignRoundRobin(
+	tx: Tx,
+	leadId: unknown,
+	options: { pool: PoolDefinition; reassign?: unknown; whenAssigned?: unknown },
+	context: WriteContext,
+): Promise<AssignResult> {
+	const when = whenAssigned(options.whenAssigned);
+	const reassign = options.reassign === true || options.reassign === 'true';
+	const definition = await resolvePoolDefinition(tx, options.pool);
+	if (definition.members && !definition.members.some((m) => m.member.active)) throw nobodyEligible(definition.name, definition.members);
+
+	await lockEventWriters(tx);
+	const lead = await getLead(tx, leadId);
+	// Skipping changes nothing at all, not even the pool's definition.
+	const skip = when === 'skip' ? skipped(lead) : null;
+	if (skip) return { ...skip, member: await resolveMember(tx, lead.owner!.id) };
+
+	// Locks the pool row for the rest of the transaction, then reads the credits.
+	const { members, ...pool } = await upsertPool(tx, definition);
+	const eligible = members.filter((m) => m.eligible);
+	// A stored pool used by name, or a member deactivated since the definition was read.
+	if (eligible.length === 0) throw nobodyEligible(pool.name, members);
+
+	if (!reassign) {
+		const previous = await tx.s.get<Row>(
+			`SELECT member_id FROM assignments WHERE lead_id = $1 AND pool_id = $2 AND mode = 'round_robin' ORDER BY id DESC LIMIT 1`,
+			[lead.id, pool.id],
+		);
+		const again = previous && eligible.find((m) => m.member.id === Number(previous.member_id));
+		if (again) {
+			const reason = `pool "${pool.name}" gave lead ${lead.id} to ${again.member.name} before; set reassign to pick anew`;
+			if (lead.owner?.id === again.member.id) return { lead, member: again.member, pool, changed: false, repeated: true, reason };
+			return { ...(await setOwner(tx, lead, again.member, pool, 'round_robin', context)), repeated: true, reason };
+		}
+	}
+
+	const pick = pickNext(eligible.map((m) => ({ memberId: m.member.id, weight: m.weight, credit: m.credit })));
+	// One statement for the whole pick: every eligible member gains its weight, the winner pays the total.
+	const ids = eligible.map((m) => m.member.id).join(', ');
+	await tx.s.run(
+		`UPDATE pool_members SET credit = credit + weight - CASE WHEN member_id = $2 THEN $3 ELSE 0 END
+		WHERE pool_id = $1 AND member_id IN (${ids})`,
+		[pool.id, pick.winner, pick.totalWeight],
+	);
+	const winner = eligible.find((m) => m.member.id === pick.winner)!.member;
+	return { ...(await setOwner(tx, lead, winner, pool, 'round_robin', context)), repeated: false };
+}
+
+async function setOwner(
+	tx: Tx,
+	lead: Lead,
+	member: Member | null,
+	pool: { id: number; name: string } | null,
+	mode: 'member' | 'round_robin' | 'unassign',
+	context: WriteContext,
+): Promise<AssignResult> {
+	const previous = lead.owner?.id ?? null;
+	const memberId = member?.id ?? null;
+	const changed = previous !== memberId;
+	let after = lead;
+	if (changed) {
+		const now = tx.now();
+		await tx.s.run('UPDATE leads SET owner_id = $2, updated_at = $3 WHERE id = $1', [lead.id, memberId, now]);
+		// The lead was read under the locks, so this is exactly what a re-read would return.
+		after = { ...lead, owner: member && { id: member.id, name: member.name, email: member.email, active: member.active }, updatedAt: now };
+	}
+	// A reassign can land on the current owner: it is still a turn, so it is still recorded.
+	await recordAssignment(tx, lead.id, memberId, pool?.id ?? null, mode, previous, context);
+	return { lead: after, member, pool, changed };
+}
+
+export interface Assignment {
+	id: number;
+	leadId: number;
+	member: Pick<Member, 'id' | 'name' | 'email' | 'active'> | null;
+	pool: { id: number; name: string } | null;
+	mode: 'member' | 'round_robin' | 'unassign';
+	at: number;
+}
+
+/** A lead's assignment history, oldest first. */
+export async function listAssignments(tx: Tx, leadId: unknown): Promise<Assignment[]> {
+	const lead = await getLead(tx, leadId);
+	const rows = await tx.s.all<Row>(
+		`SELECT a.id AS assignment_id, a.lead_id, a.mode, a.at, a.pool_id, p.name AS pool_name, m.*
+		FROM assignments a LEFT JOIN members m ON m.id = a.member_id LEFT JOIN pools p ON p.id = a.pool_id
+		WHERE a.lead_id = $1 ORDER BY a.at, a.id`,
+		[lead.id],
+	);
+	return rows.map((r) => {
+		const member = r.id === null || r.id === undefined ? null : toMember(r);
+		return {
+			id: Number(r.assignment_id),
+			leadId: Number(r.lead_id),
+			member: member && { id: member.id, name: member.name, email: member.email, active: member.active },
+			pool: r.pool_id === null || r.pool_id === undefined ? null : { id: Number(r.pool_id), name: String(r.pool_name) },
+			mode: r.mode as Assignment['mode'],
+			at: Number(r.at),
+		};
+	});
+}
+

@@ -1,0 +1,240 @@
+/**
+ * Named round-robin pools. A node defines its pool every time it runs; the definition is
+ * upserted by name, so several workflows naming the same pool share one rotation. Members
+ * dropped from the definition stay in the table as inactive with their credit frozen, so a
+ * member who comes back resumes their place instead of starting over or catching up.
+ */
+import { conflict, invalid, notFound } from '../errors';
+import type { Member, MemberRef } from '../model';
+import { describe, LIMITS, positiveInteger, requiredText } from '../validation';
+import { EVENT_WRITER_LOCK } from './events';
+import { resolveMember } from './members';
+import { bool, toMember, type Row } from './rows';
+import type { Tx } from './Tx';
+
+export interface PoolMemberInput {
+	member: MemberRef | unknown;
+	/** Whole number ≥ 1; 1 when not given. */
+	weight?: unknown;
+}
+
+export interface PoolDefinition {
+	name: unknown;
+	/** Absent: use the pool as stored (defined by another workflow or the Lead node). */
+	members?: PoolMemberInput[] | null;
+}
+
+export interface PoolMember {
+	member: Member;
+	weight: number;
+	/** Smooth weighted round robin's running balance: the highest eligible credit goes next. */
+	credit: number;
+	/** Listed in the pool's current definition. */
+	active: boolean;
+	/** Takes turns now: active in the pool and an active team member. */
+	eligible: boolean;
+}
+
+export interface Pool {
+	id: number;
+	name: string;
+	members: PoolMember[];
+	createdAt: number;
+	updatedAt: number;
+}
+
+export interface ResolvedPoolDefinition {
+	name: string;
+	members: { member: Member; weight: number }[] | null;
+}
+
+/** Checks a definition and resolves its members. Reads only, so a bad one writes nothing. */
+export async function resolvePoolDefinition(tx: Tx, definition: PoolDefinition | undefined, field = 'pool'): Promise<ResolvedPoolDefinition> {
+	if (typeof definition !== 'object' || definition === null) throw invalid(field, `${field} is required`);
+	const name = requiredText(`${field}.name`, definition.name, LIMITS.poolName);
+	if (definition.members === undefined || definition.members === null) return { name, members: null };
+	if (!Array.isArray(definition.members) || definition.members.length === 0) {
+		throw invalid(`${field}.members`, `${field}.members: pool "${name}" needs at least one member`);
+	}
+	const entries = definition.members.map((entry, i) => {
+		const at = `${field}.members[${i}]`;
+		if (typeof entry !== 'object' || entry === null) throw invalid(at, `${at} must name a member and a weight`);
+		const weight = entry.weight === undefined || entry.weight === null || entry.weight === '' ? 1 : positiveInteger(`${at}.weight`, entry.weight);
+		return { at, ref: entry.member, weight };
+	});
+	const found = await membersByRef(tx, entries.map((e) => e.ref));
+	const members: { member: Member; weight: number }[] = [];
+	for (const { at, ref, weight } of entries) {
+		// Not found in the batch: resolveMember raises the error, worded as everywhere else.
+		const member = found(ref) ?? (await resolveMember(tx, ref, `${at}.member`));
+		if (members.some((m) => m.member.id === member.id)) {
+			throw invalid(`${at}.member`, `${at}.member: ${member.name} is listed twice in pool "${name}"`);
+		}
+		members.push({ member, weight });
+	}
+	return { name, members };
+}
+
+/** Looks up many member references in one query (a pool runs this on every assignment). */
+async function membersByRef(tx: Tx, refs: unknown[]): Promise<(ref: unknown) => Member | undefined> {
+	const keyOf = (ref: unknown): number | string | null => {
+		const r = ref as { id?: unknown; email?: unknown };
+		const key = typeof ref === 'object' && ref !== null ? (r.id ?? r.email) : ref;
+		if (typeof key === 'number' && Number.isSafeInteger(key)) return key;
+		if (typeof key === 'string' && /^\d+$/.test(key.trim())) return Number(key);
+		if (typeof key === 'string' && key.trim() !== '') return key.trim().toLowerCase();
+		return null;
+	};
+	const keys = refs.map(keyOf);
+	const params = [...new Set(keys.filter((k) => k !== null))];
+	const ids = params.filter((k): k is number => typeof k === 'number');
+	const emails = params.filter((k): k is string => typeof k === 'string');
+	const where = [
+		ids.length ? `id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})` : null,
+		emails.length ? `email IN (${emails.map((_, i) => `$${ids.length + i + 1}`).join(', ')})` : null,
+	].filter(Boolean);
+	const rows = where.length ? (await tx.s.all<Row>(`SELECT * FROM members WHERE ${where.join(' OR ')}`, [...ids, ...emails])).map(toMember) : [];
+	return (ref) => {
+		const key = keyOf(ref);
+		return rows.find((m) => (typeof key === 'number' ? m.id === key : m.email === key));
+	};
+}
+
+/**
+ * Locks the pool for the rest of the transaction and reads its members (PostgreSQL; SQLite has
+ * one writer already).
+ * The event-writer lock comes first: every transaction that writes events takes it and holds
+ * it to commit, so taking it after the pool lock could deadlock with one that has it already
+ * and now wants this pool.
+ */
+async function lockPool(tx: Tx, name: string): Promise<{ id: number; name: string; members: PoolMember[] } | undefined> {
+	await lockEventWriters(tx);
+	// One read for the pool and its members; FOR UPDATE OF locks only the pool row.
+	const rows = await tx.s.all<Row>(
+		`SELECT p.id AS pool_id, p.name AS pool_name, pm.weight, pm.credit, pm.active AS pool_active, m.*
+		FROM pools p LEFT JOIN pool_members pm ON pm.pool_id = p.id LEFT JOIN members m ON m.id = pm.member_id
+		WHERE lower(p.name) = lower($1) ORDER BY pm.member_id ${tx.s.dialect === 'postgres' ? 'FOR UPDATE OF p' : ''}`,
+		[name],
+	);
+	if (rows.length === 0) return undefined;
+	return {
+		id: Number(rows[0].pool_id),
+		name: String(rows[0].pool_name),
+		members: rows.filter((r) => r.id !== null && r.id !== undefined).map(toPoolMember),
+	};
+}
+
+const eventLockHeld = new WeakSet<object>();
+
+/** Takes the transaction-level event-writer lock (PostgreSQL) once per transaction. */
+export async function lockEventWriters(tx: Tx) {
+	if (tx.s.dialect !== 'postgres' || eventLockHeld.has(tx.s)) return;
+	await tx.s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`);
+	eventLockHeld.add(tx.s);
+}
+
+/**
+ * Finds (or, given members, creates) the pool, locked, with the definition applied. Returns
+ * its members as they now stand, read once under the lock.
+ */
+export async function upsertPool(
+	tx: Tx,
+	definition: ResolvedPoolDefinition,
+	field = 'pool',
+): Promise<{ id: number; name: string; members: PoolMember[] }> {
+	let pool = await lockPool(tx, definition.name);
+	if (!pool) {
+		if (!definition.members) throw notFound(`${field}.name`, `${field}.name: no pool named ${describe(definition.name)}; give its members to create it`);
+		await tx.s.run('INSERT INTO pools (name, created_at, updated_at) VALUES ($1, $2, $2) ON CONFLICT DO NOTHING', [definition.name, tx.now()]);
+		pool = (await lockPool(tx, definition.name))!;
+	}
+	if (definition.members) pool.members = await applyMembers(tx, pool.id, pool.members, definition.members);
+	return pool;
+}
+
+/** Writes only what differs, so re-running the same definition costs no write at all. */
+async function applyMembers(
+	tx: Tx,
+	poolId: number,
+	stored: PoolMember[],
+	wanted: { member: Member; weight: number }[],
+): Promise<PoolMember[]> {
+	const byId = new Map(stored.map((m) => [m.member.id, m]));
+	const result: PoolMember[] = [];
+	let changed = false;
+	for (const { member, weight } of wanted) {
+		const current = byId.get(member.id);
+		if (!current) {
+			await tx.s.run('INSERT INTO pool_members (pool_id, member_id, weight, credit, active) VALUES ($1, $2, $3, 0, $4)', [poolId, member.id, weight, true]);
+			changed = true;
+		} else if (current.weight !== weight || !current.active) {
+			await tx.s.run('UPDATE pool_members SET weight = $3, active = $4 WHERE pool_id = $1 AND member_id = $2', [poolId, member.id, weight, true]);
+			changed = true;
+		}
+		// Prefer the member as read under the lock; the definition was resolved before it.
+		const latest = current?.member ?? member;
+		result.push({ member: latest, weight, credit: current?.credit ?? 0, active: true, eligible: latest.active });
+	}
+	const listed = new Set(wanted.map((w) => w.member.id));
+	for (const m of stored) {
+		if (listed.has(m.member.id)) continue;
+		if (m.active) {
+			await tx.s.run('UPDATE pool_members SET active = $3 WHERE pool_id = $1 AND member_id = $2', [poolId, m.member.id, false]);
+			changed = true;
+		}
+		result.push({ ...m, active: false, eligible: false });
+	}
+	if (changed) await tx.s.run('UPDATE pools SET updated_at = $2 WHERE id = $1', [poolId, tx.now()]);
+	return result.sort((x, y) => x.member.id - y.member.id);
+}
+
+const POOL_MEMBERS_SELECT = `SELECT pm.weight, pm.credit, pm.active AS pool_active, m.*
+	FROM pool_members pm JOIN members m ON m.id = pm.member_id WHERE pm.pool_id = $1 ORDER BY pm.member_id`;
+
+export async function poolMembers(tx: Tx, poolId: number): Promise<PoolMember[]> {
+	return (await tx.s.all<Row>(POOL_MEMBERS_SELECT, [poolId])).map(toPoolMember);
+}
+
+function toPoolMember(r: Row): PoolMember {
+	const member = toMember(r);
+	const active = bool(r.pool_active);
+	return { member, weight: Number(r.weight), credit: Number(r.credit), active, eligible: active && member.active };
+}
+
+/** Creates or updates a pool from its definition (the Lead node's "define pool"). */
+export async function definePool(tx: Tx, definition: PoolDefinition): Promise<Pool> {
+	const resolved = await resolvePoolDefinition(tx, definition);
+	if (!resolved.members) throw invalid('pool.members', `pool.members: give the members of pool "${resolved.name}"`);
+	const { id } = await upsertPool(tx, resolved);
+	return getPool(tx, id);
+}
+
+/** A pool by name (any case) or id, with every member it has had and their standing. */
+export async function getPool(tx: Tx, ref: unknown, field = 'pool'): Promise<Pool> {
+	const key = typeof ref === 'object' && ref !== null ? ((ref as { id?: unknown; name?: unknown }).id ?? (ref as { name?: unknown }).name) : ref;
+	let row: Row | undefined;
+	if (typeof key === 'number') row = await tx.s.get<Row>('SELECT * FROM pools WHERE id = $1', [key]);
+	else if (typeof key === 'string' && key.trim() !== '') row = await tx.s.get<Row>('SELECT * FROM pools WHERE lower(name) = lower($1)', [key.trim()]);
+	else throw invalid(field, `${field} is required`);
+	if (!row) throw notFound(field, `${field}: no pool named ${describe(key)}`);
+	const id = Number(row.id);
+	return { id, name: String(row.name), members: await poolMembers(tx, id), createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+}
+
+export async function listPools(tx: Tx): Promise<{ id: number; name: string; members: number; eligible: number }[]> {
+	const rows = await tx.s.all<Row>(
+		`SELECT p.id, p.name,
+			COUNT(pm.member_id) AS members,
+			SUM(CASE WHEN pm.active = $1 AND m.active = $1 THEN 1 ELSE 0 END) AS eligible
+		FROM pools p LEFT JOIN pool_members pm ON pm.pool_id = p.id LEFT JOIN members m ON m.id = pm.member_id
+		GROUP BY p.id, p.name ORDER BY lower(p.name)`,
+		[true],
+	);
+	return rows.map((r) => ({ id: Number(r.id), name: String(r.name), members: Number(r.members), eligible: Number(r.eligible ?? 0) }));
+}
+
+/** The error for a pool whose members are all away, listing them so the reason is plain. */
+export function nobodyEligible(poolName: string, members: { member: Member }[]) {
+	const names = members.map((m) => m.member.name).join(', ');
+	return conflict('pool.members', `pool.members: every member of pool "${poolName}" is inactive (${names}); activate one or add an active member`);
+}

@@ -1,0 +1,74 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
+	type INodeExecutionData,
+	type INodePropertyOptions,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { leadStoreApiTest } from '../shared/credentialTest';
+import { leadStoreCredential } from '../shared/descriptions';
+import { searchLeads, searchMembers, searchStages } from '../shared/listSearch';
+import { runItems } from '../shared/runItems';
+import { storeFor } from '../shared/storeFromCredential';
+import * as lead from './resources/lead';
+import * as member from './resources/member';
+import * as stage from './resources/stage';
+
+export class Lead implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Lead',
+		name: 'lead',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Create, find, update and delete leads; log activities; manage stages and the team',
+		defaults: { name: 'Lead' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: leadStoreCredential,
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Lead', value: 'lead' },
+					{ name: 'Stage', value: 'stage' },
+					{ name: 'Team Member', value: 'member' },
+				],
+				default: 'lead',
+			},
+			...lead.description,
+			...stage.description,
+			...member.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchLeads, searchStages, searchMembers },
+		loadOptions: {
+			async getStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const stages = await (await storeFor(await this.getCredentials('leadStoreApi'))).read((t) => t.listStages());
+				return stages.map((s) => ({ name: s.name, value: String(s.id) }));
+			},
+		},
+		credentialTest: { leadStoreApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const fn = this;
+		return runItems(fn, async (ops, i, context) => {
+			const resource = fn.getNodeParameter('resource', i) as string;
+			const operation = fn.getNodeParameter('operation', i) as string;
+			if (resource === 'stage') return stage.execute(fn, ops, i, operation);
+			if (resource === 'member') return member.execute(fn, ops, i, operation);
+			const handler = lead.operations[operation as keyof typeof lead.operations];
+			return handler.execute(fn, ops, i, context);
+		});
+	}
+}

@@ -1,0 +1,11 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { LeadOps } from '../../../../core';
+import { leadLocator } from '../../../shared/descriptions';
+import { toJson } from '../../../shared/output';
+import { locatorValue } from '../../../shared/parameters';
+
+export const description: INodeProperties[] = [leadLocator({ displayOptions: { show: { resource: ['lead'], operation: ['get'] } } })];
+
+export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
+	return toJson(await ops.getLead(locatorValue(fn, 'lead', i)));
+}

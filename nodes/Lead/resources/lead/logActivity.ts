@@ -1,0 +1,59 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { LeadOps, WriteContext } from '../../../../core';
+import { leadLocator } from '../../../shared/descriptions';
+import { toJson } from '../../../shared/output';
+import { locatorValue } from '../../../shared/parameters';
+
+const show = { resource: ['lead'], operation: ['logActivity'] };
+
+export const description: INodeProperties[] = [
+	leadLocator({ displayOptions: { show } }),
+	{
+		displayName: 'Kind',
+		name: 'kind',
+		type: 'options',
+		options: [
+			{ name: 'Call', value: 'call' },
+			{ name: 'Email', value: 'email' },
+			{ name: 'Meeting', value: 'meeting' },
+			{ name: 'Other', value: 'other' },
+			{ name: 'SMS', value: 'sms' },
+		],
+		default: 'email',
+		displayOptions: { show },
+		description: 'Every logged activity starts a new inactivity episode (Stale Lead Trigger); notes and tasks do not',
+	},
+	{
+		displayName: 'Direction',
+		name: 'direction',
+		type: 'options',
+		options: [
+			{ name: 'Outbound', value: 'outbound' },
+			{ name: 'Inbound', value: 'inbound' },
+		],
+		default: 'outbound',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{ displayName: 'Happened At', name: 'at', type: 'dateTime', default: '', description: 'When it happened. Empty: now.' },
+			{ displayName: 'Details', name: 'details', type: 'string', typeOptions: { rows: 3 }, default: '' },
+		],
+	},
+];
+
+export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number, context: WriteContext) {
+	const extra = fn.getNodeParameter('additionalFields', i, {}) as { at?: string; details?: string };
+	const { activity, lead } = await ops.logActivity(
+		locatorValue(fn, 'lead', i),
+		{ kind: fn.getNodeParameter('kind', i), direction: fn.getNodeParameter('direction', i), at: extra.at, details: extra.details },
+		context,
+	);
+	return { ...toJson(activity), lead: toJson(lead) };
+}

@@ -1,0 +1,58 @@
+/** Parameter descriptions several of our nodes share. */
+import type { INodeProperties } from 'n8n-workflow';
+
+/** The lead to act on. Its default takes the lead from a lead trigger's (or Lead node's) output. */
+export const leadLocator = (overrides: Partial<INodeProperties> = {}): INodeProperties => ({
+	displayName: 'Lead',
+	name: 'lead',
+	type: 'resourceLocator',
+	default: { mode: 'id', value: '={{ $json.lead ? $json.lead.id : $json.id }}' },
+	required: true,
+	description: 'The lead to act on. By default, the lead of the incoming item.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchLeads', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 42',
+			validation: [{ type: 'regex', properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'A lead ID is a whole number' } }],
+		},
+	],
+	...overrides,
+});
+
+export const stageLocator = (overrides: Partial<INodeProperties> = {}): INodeProperties => ({
+	displayName: 'Stage',
+	name: 'stage',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchStages', searchable: true } },
+		{ displayName: 'By Name', name: 'name', type: 'string', placeholder: 'e.g. Qualified' },
+		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 3' },
+	],
+	...overrides,
+});
+
+export const memberLocator = (overrides: Partial<INodeProperties> = {}): INodeProperties => ({
+	displayName: 'Team Member',
+	name: 'member',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	modes: [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchMembers', searchable: true } },
+		{ displayName: 'By Email', name: 'email', type: 'string', placeholder: 'e.g. ana@example.com' },
+		{ displayName: 'By ID', name: 'id', type: 'string', placeholder: 'e.g. 7' },
+	],
+	...overrides,
+});
+
+export const leadStoreCredential = [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }];

@@ -1,0 +1,53 @@
+/**
+ * Runs an action node's items against the store: all items in one transaction, each in its
+ * own savepoint. Without "continue on fail" the first bad item fails the run and nothing is
+ * written; with it, a bad item becomes an error item and only its own writes are undone.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { LeadOps, WriteContext } from '../../core';
+import { describeItemError, toNodeError } from './errors';
+import { storeFor } from './storeFromCredential';
+
+export type ItemHandler = (ops: LeadOps, itemIndex: number, context: WriteContext) => Promise<IDataObject | IDataObject[]>;
+
+export async function runItems(fn: IExecuteFunctions, handle: ItemHandler): Promise<INodeExecutionData[][]> {
+	const items = fn.getInputData();
+	let store;
+	try {
+		store = await storeFor(await fn.getCredentials('leadStoreApi'));
+	} catch (error) {
+		throw toNodeError(fn.getNode(), error, 0);
+	}
+	try {
+		const out = await store.transaction(async (ops) => {
+			const results: INodeExecutionData[] = [];
+			for (let i = 0; i < items.length; i++) {
+				try {
+					const json = await ops.isolated(() => handle(ops, i, writeContext(fn, items[i])));
+					for (const one of Array.isArray(json) ? json : [json]) results.push({ json: one, pairedItem: { item: i } });
+				} catch (error) {
+					if (!fn.continueOnFail()) throw toNodeError(fn.getNode(), error, i);
+					const { message, field } = describeItemError(error, i);
+					results.push({ json: { error: message, ...(field ? { field } : {}) }, pairedItem: { item: i } });
+				}
+			}
+			return results;
+		});
+		return [out];
+	} catch (error) {
+		throw toNodeError(fn.getNode(), error, 0);
+	}
+}
+
+/**
+ * Who is writing (this workflow's execution), and how deep in a trigger chain: one more than
+ * the event that started the run, read from the trigger's output carried on the item.
+ */
+export function writeContext(fn: IExecuteFunctions, item: INodeExecutionData): WriteContext {
+	const event = (item.json?.event ?? {}) as IDataObject;
+	const depth = typeof event.causationDepth === 'number' ? event.causationDepth + 1 : 0;
+	return {
+		actor: { kind: 'workflow', workflowId: String(fn.getWorkflow().id ?? ''), executionId: fn.getExecutionId(), node: fn.getNode().name },
+		causationDepth: depth,
+	};
+}

@@ -1,0 +1,51 @@
+/**
+ * Runs one of our nodes' execute() outside n8n, on a real store. It stands in for n8n's
+ * execution context only (parameters, items, credentials); every store call is real. The
+ * end-to-end suite runs the same nodes inside a real n8n.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { StoreConfig } from '../../core';
+
+/** A parameter: a fixed value, or a function of the item (what an expression would be). */
+export type Param = unknown | ((itemIndex: number, item: INodeExecutionData) => unknown);
+
+export interface RunOptions {
+	params: Record<string, Param>;
+	items?: IDataObject[];
+	credentials: IDataObject;
+	continueOnFail?: boolean;
+	nodeName?: string;
+}
+
+export function credentialsFor(config: StoreConfig): IDataObject {
+	if (config.backend === 'sqlite') return { backend: 'sqlite', file: config.file };
+	return { backend: 'postgres', host: config.host, port: config.port, database: config.database, user: config.user, password: config.password ?? '', schema: config.schema, ssl: 'disable' };
+}
+
+export async function runNode(node: INodeType, options: RunOptions): Promise<INodeExecutionData[][]> {
+	const items: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
+	const nodeInfo = { id: 'node-1', name: options.nodeName ?? 'Node', type: 'test', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
+	const context = {
+		getInputData: () => items,
+		getNodeParameter(name: string, itemIndex: number, fallback?: unknown, opts?: { extractValue?: boolean }) {
+			let value = name in options.params ? options.params[name] : fallback;
+			if (typeof value === 'function') value = (value as (i: number, item: INodeExecutionData) => unknown)(itemIndex, items[itemIndex]);
+			if (value === undefined) throw new Error(`Could not get parameter "${name}"`);
+			if (opts?.extractValue && value && typeof value === 'object' && 'value' in (value as object)) {
+				return (value as { value: unknown }).value;
+			}
+			return value;
+		},
+		getCredentials: async () => options.credentials,
+		continueOnFail: () => options.continueOnFail ?? false,
+		getNode: () => nodeInfo,
+		getWorkflow: () => ({ id: 'wf-test', name: 'test', active: false }),
+		getExecutionId: () => 'exec-test',
+		getMode: () => 'manual',
+		getTimezone: () => 'UTC',
+	} as unknown as IExecuteFunctions;
+	return (await node.execute!.call(context)) as INodeExecutionData[][];
+}
+
+/** A resource-locator value as the editor stores it. */
+export const rl = (value: string | number, mode = 'id') => ({ __rl: true, mode, value: String(value) });
