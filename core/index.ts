@@ -14,3 +14,47 @@ export type { NoteInput } from './store/notes';
 export type { TaskInput, TaskAssignee, CreatedTask } from './store/tasks';
 export type { PoolDefinition, PoolMemberInput, Pool, PoolMember } from './store/pools';
 export { WHEN_ASSIGNED, type WhenAssigned, type AssignOptions, type AssignResult, type Assignment } from './store/assign';
+export {
+	openSubscription,
+	findSubscription,
+	deleteSubscription,
+	startFromActivationMode,
+	DEFAULT_CATCH_UP_WINDOW_MS,
+	SUBSCRIPTION_KINDS,
+	type Subscription,
+	type SubscriptionKind,
+	type StartFrom,
+	type OpenSubscriptionInput,
+} from './store/subscriptions';
+export {
+	DAY_MS,
+	STALE_MODES,
+	MAX_STALE_DAYS,
+	daysInactive,
+	staleWindow,
+	staleDays,
+	type StaleMode,
+	type StaleCriteria,
+	type StaleLead,
+} from './store/stale';
+export {
+	resolveEventCriteria,
+	resolveStaleCriteria,
+	type EventTriggerKind,
+	type EventCriteria,
+	type EventCriteriaInput,
+	type LeadCreatedCriteriaInput,
+	type StageChangedCriteriaInput,
+	type StaleCriteriaInput,
+} from './delivery/criteria';
+export type { DeliveredEvent, LeadCreatedDelivery, LeadStageChangedDelivery, StageSnapshot } from './delivery/payload';
+export { EventFeed, startEventFeed, DEFAULT_POLL_MS, type EventFeedOptions, type DeliveryHandlers } from './delivery/EventFeed';
+export {
+	StaleWatch,
+	startStaleWatch,
+	scanStale,
+	DEFAULT_STALE_CHECK_MS,
+	MIN_STALE_CHECK_MS,
+	type StaleWatchOptions,
+} from './delivery/staleWatch';
+export { sampleEvent, type SampleOptions, type StaleSampleCriteria } from './delivery/sample';

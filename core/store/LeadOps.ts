@@ -12,6 +12,7 @@ import * as notes from './notes';
 import * as tasks from './tasks';
 import * as pools from './pools';
 import * as assign from './assign';
+import * as subscriptions from './subscriptions';
 import type { Tx } from './Tx';
 
 export class LeadOps {
@@ -125,6 +126,17 @@ export class LeadOps {
 	}
 	latestEventId() {
 		return latestEventId(this.tx);
+	}
+
+	// Trigger subscriptions (delivery itself: core/delivery)
+	openSubscription(input: subscriptions.OpenSubscriptionInput) {
+		return subscriptions.openSubscription(this.tx, input);
+	}
+	findSubscription(workflowId: string, nodeId: string) {
+		return subscriptions.findSubscription(this.tx, workflowId, nodeId);
+	}
+	deleteSubscription(workflowId: string, nodeId: string) {
+		return subscriptions.deleteSubscription(this.tx, workflowId, nodeId);
 	}
 }
 

@@ -12,7 +12,8 @@ import { pickNext } from '../rotation/smoothWeighted';
 import { oneOf } from '../validation';
 import { getLead, recordAssignment } from './leads';
 import { resolveMember } from './members';
-import { lockEventWriters, nobodyEligible, resolvePoolDefinition, upsertPool, type PoolDefinition } from './pools';
+import { lockEventWriters } from './events';
+import { nobodyEligible, resolvePoolDefinition, upsertPool, type PoolDefinition } from './pools';
 import { toMember, type Row } from './rows';
 import type { Tx } from './Tx';
 
@@ -64,7 +65,7 @@ function skipped(lead: Lead): AssignResult | null {
 		pool: null,
 		changed: false,
 		skipped: true,
-		reason: `lead ${lead.id} is assigned to ${lead.owner.name} already; set "when assigned" to overwrite to change it`,
+		reason: `lead ${lead.id} is assigned to ${lead.owner.name} already; set "If Already Assigned" to Overwrite to change it`,
 	};
 }
 
@@ -72,7 +73,7 @@ async function assignMember(tx: Tx, leadId: unknown, options: { member: unknown;
 	const when = whenAssigned(options.whenAssigned);
 	const member = await resolveMember(tx, options.member, 'member');
 	if (!member.active) throw conflict('member', `member: team member ${member.name} is inactive`);
-	await lockEventWriters(tx);
+	await lockEventWriters(tx.s);
 	const lead = await getLead(tx, leadId);
 	if (lead.owner?.id === member.id) return { lead, member, pool: null, changed: false, reason: `lead ${lead.id} is assigned to ${member.name} already` };
 	const skip = when === 'skip' ? skipped(lead) : null;
@@ -81,7 +82,7 @@ async function assignMember(tx: Tx, leadId: unknown, options: { member: unknown;
 }
 
 async function unassign(tx: Tx, leadId: unknown, context: WriteContext): Promise<AssignResult> {
-	await lockEventWriters(tx);
+	await lockEventWriters(tx.s);
 	const lead = await getLead(tx, leadId);
 	if (!lead.owner) return { lead, member: null, pool: null, changed: false, reason: `lead ${lead.id} has no owner` };
 	return setOwner(tx, lead, null, null, 'unassign', context);
@@ -98,7 +99,7 @@ async function assignRoundRobin(
 	const definition = await resolvePoolDefinition(tx, options.pool);
 	if (definition.members && !definition.members.some((m) => m.member.active)) throw nobodyEligible(definition.name, definition.members);
 
-	await lockEventWriters(tx);
+	await lockEventWriters(tx.s);
 	const lead = await getLead(tx, leadId);
 	// Skipping changes nothing at all, not even the pool's definition.
 	const skip = when === 'skip' ? skipped(lead) : null;

@@ -12,7 +12,8 @@ import type { SqlSession } from '../sql/SqlDriver';
 import { toEvent, type Row } from './rows';
 import type { Tx } from './Tx';
 
-export const EVENT_WRITER_LOCK = 7426735101;
+/** The lock's key: one per schema, so stores in other schemas of the database never wait on ours. */
+export const EVENT_WRITER_LOCK_KEY_SQL = `abs(hashtext('n8n-lead-events:' || current_schema()))::bigint`;
 
 const locked = new WeakSet<SqlSession>();
 
@@ -23,7 +24,7 @@ const locked = new WeakSet<SqlSession>();
  */
 export async function lockEventWriters(s: SqlSession): Promise<void> {
 	if (locked.has(s)) return;
-	if (s.dialect === 'postgres') await s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`);
+	if (s.dialect === 'postgres') await s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK_KEY_SQL})`);
 	locked.add(s);
 }
 

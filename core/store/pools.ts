@@ -7,7 +7,7 @@
 import { conflict, invalid, notFound } from '../errors';
 import type { Member, MemberRef } from '../model';
 import { describe, LIMITS, positiveInteger, requiredText } from '../validation';
-import { EVENT_WRITER_LOCK } from './events';
+import { lockEventWriters } from './events';
 import { resolveMember } from './members';
 import { bool, toMember, type Row } from './rows';
 import type { Tx } from './Tx';
@@ -108,7 +108,7 @@ async function membersByRef(tx: Tx, refs: unknown[]): Promise<(ref: unknown) => 
  * and now wants this pool.
  */
 async function lockPool(tx: Tx, name: string): Promise<{ id: number; name: string; members: PoolMember[] } | undefined> {
-	await lockEventWriters(tx);
+	await lockEventWriters(tx.s);
 	// One read for the pool and its members; FOR UPDATE OF locks only the pool row.
 	const rows = await tx.s.all<Row>(
 		`SELECT p.id AS pool_id, p.name AS pool_name, pm.weight, pm.credit, pm.active AS pool_active, m.*
@@ -124,14 +124,6 @@ async function lockPool(tx: Tx, name: string): Promise<{ id: number; name: strin
 	};
 }
 
-const eventLockHeld = new WeakSet<object>();
-
-/** Takes the transaction-level event-writer lock (PostgreSQL) once per transaction. */
-export async function lockEventWriters(tx: Tx) {
-	if (tx.s.dialect !== 'postgres' || eventLockHeld.has(tx.s)) return;
-	await tx.s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK})`);
-	eventLockHeld.add(tx.s);
-}
 
 /**
  * Finds (or, given members, creates) the pool, locked, with the definition applied. Returns

@@ -37,7 +37,9 @@ export interface CreatedTask {
 export async function createTask(tx: Tx, leadId: unknown, input: TaskInput, context: WriteContext = {}): Promise<CreatedTask> {
 	const type = taskType('type', input.type);
 	const description = requiredText('description', input.description, LIMITS.taskDescription);
-	const dueAt = input.due === undefined || input.due === null ? null : computeDueAt(input.due, tx.now(), input.timezone || undefined);
+	// One "now" for the due date and the creation time, so "immediately" means due as created.
+	const now = tx.now();
+	const dueAt = input.due === undefined || input.due === null ? null : computeDueAt(input.due, now, input.timezone || undefined);
 	const prio = priority('priority', input.priority) ?? 'normal';
 	const required = input.required === undefined || input.required === null || input.required === '' ? true : bool(input.required) || input.required === 'true';
 	const lead = await getLead(tx, leadId);
@@ -46,7 +48,7 @@ export async function createTask(tx: Tx, leadId: unknown, input: TaskInput, cont
 	const row = await tx.s.get<Row>(
 		`INSERT INTO tasks (lead_id, type, description, due_at, assignee_id, priority, required, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING *`,
-		[lead.id, type, description, dueAt, assignee?.id ?? null, prio, required, tx.now()],
+		[lead.id, type, description, dueAt, assignee?.id ?? null, prio, required, now],
 	);
 	const task = toTask(row!);
 	await appendEvent(

@@ -173,7 +173,7 @@ forEachBackend((backend) => {
 			expect(given).toMatchObject({ changed: true, member: { id: a.id }, pool: null, lead: { owner: { id: a.id } } });
 			const kept = await store.transaction((t) => t.assignLead(lead, { mode: 'member', member: b.id, whenAssigned: 'skip' }));
 			expect(kept).toMatchObject({ skipped: true, changed: false, member: { id: a.id }, lead: { owner: { id: a.id } } });
-			expect(kept.reason).toMatch(/overwrite/);
+			expect(kept.reason).toMatch(/already.*Overwrite/);
 			const replaced = await store.transaction((t) => t.assignLead(lead, { mode: 'member', member: { id: b.id }, whenAssigned: 'overwrite' }));
 			expect(replaced).toMatchObject({ changed: true, lead: { owner: { id: b.id } } });
 			const same = await store.transaction((t) => t.assignLead(lead, { mode: 'member', member: b.id, whenAssigned: 'overwrite' }));

@@ -1,0 +1,372 @@
+/**
+ * Event-trigger delivery on a real store (both backends): subscriptions, the feed, manual
+ * samples. Each case opens its own store, so cursors and clocks never leak between cases.
+ */
+import {
+	isLeadStoreError,
+	sampleEvent,
+	startEventFeed,
+	type DeliveredEvent,
+	type EventFeedOptions,
+	type LeadStageChangedDelivery,
+	type LeadStore,
+} from '../../core';
+import { forEachBackend, manualClock } from '../support/backends';
+import { closer, collector, sleep } from '../support/delivery';
+
+const HOUR = 3_600_000;
+
+forEachBackend((backend) => {
+	const track = closer();
+	let n = 0;
+	const names = (events: DeliveredEvent[]) => events.map((e) => e.lead.name);
+
+	async function feed(store: LeadStore, emit: (items: DeliveredEvent[]) => void, overrides: Partial<EventFeedOptions> = {}) {
+		return track(
+			await startEventFeed(store, {
+				workflowId: 'wf1',
+				nodeId: `node${++n}`,
+				startFrom: 'now',
+				criteria: { kind: 'lead.created' },
+				emit,
+				retryInitialMs: 20,
+				...overrides,
+			} as EventFeedOptions),
+		);
+	}
+	const create = (store: LeadStore, name: string, fields: Record<string, unknown> = {}) =>
+		store.transaction((t) => t.createLead({ name, ...fields }));
+	const storedCursor = (store: LeadStore, workflowId: string, nodeId: string) =>
+		store.read(async (t) => (await t.findSubscription(workflowId, nodeId))!.cursor);
+	const latestId = (store: LeadStore) => store.read((t) => t.latestEventId());
+
+	it('a first activation starts from now: history is not replayed', async () => {
+		const store = await backend().open();
+		await create(store, 'old 1');
+		await create(store, 'old 2');
+		const got = collector<DeliveredEvent>();
+		const f = await feed(store, got.emit);
+		expect(f.subscription.cursor).toBe(await latestId(store));
+		await create(store, 'new 1');
+		await create(store, 'new 2');
+		await got.until(2);
+		f.wake();
+		await f.idle();
+		expect(names(got.items)).toEqual(['new 1', 'new 2']);
+	});
+
+	it('delivers every event once, in id order, under a burst of concurrent writers', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		await feed(store, got.emit);
+		await Promise.all(Array.from({ length: 40 }, (_, i) => create(store, `burst ${i}`)));
+		await got.until(40);
+		await sleep(50);
+		const ids = got.items.map((e) => e.eventId);
+		expect(new Set(ids).size).toBe(40);
+		expect(ids).toEqual([...ids].sort((a, b) => a - b));
+		const created = await store.read((t) => t.readEvents({ after: 0, types: ['lead.created'] }));
+		expect(ids).toEqual(created.map((e) => e.id));
+	});
+
+	it('hands over the whole lead, the event id, time, actor and causation depth', async () => {
+		const clock = manualClock();
+		const store = await backend().open({ clock });
+		const owner = await store.transaction((t) => t.createMember({ name: 'Ana', email: 'ana@example.com' }));
+		const got = collector<DeliveredEvent>();
+		await feed(store, got.emit);
+		const lead = await store.transaction((t) =>
+			t.createLead(
+				{ name: 'Jo', email: 'jo@example.com', source: 'Web', owner: owner.id, custom: { budget: 5 } },
+				{ actor: { kind: 'workflow', workflowId: 'wfX', executionId: '77' }, causationDepth: 2 },
+			),
+		);
+		await got.until(1);
+		const [event] = got.items;
+		expect(event).toMatchObject({
+			type: 'lead.created',
+			occurredAt: clock(),
+			actor: { kind: 'workflow', workflowId: 'wfX', executionId: '77' },
+			causationDepth: 2,
+			lead,
+		});
+		expect(event.lead.stage).toEqual({ id: lead.stage.id, name: 'New', kind: 'open', position: 1 });
+		expect(event.lead.owner).toMatchObject({ id: owner.id, name: 'Ana' });
+		const [stored] = await store.read((t) => t.readEvents({ after: 0, types: ['lead.created'] }));
+		expect(event.eventId).toBe(stored.id);
+	});
+
+	it('filters by the audience inside the query, and moves the cursor past what it skips', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const f = await feed(store, got.emit, {
+			criteria: { kind: 'lead.created', filter: { combinator: 'and', conditions: [{ field: 'source', operator: 'equals', value: 'facebook' }] } },
+		});
+		await create(store, 'skip 1', { source: 'Web' });
+		await create(store, 'take 1', { source: 'Facebook' });
+		await create(store, 'skip 2');
+		await store.transaction((t) => t.logActivity(1, { kind: 'call' })); // another type, also skipped
+		await got.until(1);
+		f.wake();
+		await f.idle();
+		expect(names(got.items)).toEqual(['take 1']);
+		expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(await latestId(store));
+	});
+
+	it('skips events whose lead was deleted before delivery, still advancing', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const f = await feed(store, got.emit, { pollIntervalMs: 60_000 });
+		await f.close(); // stop it while the writes happen, then resume
+		const gone = await create(store, 'gone');
+		await store.transaction((t) => t.deleteLead(gone.id));
+		await create(store, 'kept');
+		const resumed = await feed(store, got.emit, { nodeId: f.subscription.nodeId, startFrom: 'resume' });
+		await got.until(1);
+		resumed.wake();
+		await resumed.idle();
+		expect(names(got.items)).toEqual(['kept']);
+		expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(await latestId(store));
+	});
+
+	it('a restart (close, writes meanwhile, resume) loses and duplicates nothing', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const first = await feed(store, got.emit);
+		const nodeId = first.subscription.nodeId;
+		for (let i = 0; i < 5; i++) await create(store, `before ${i}`);
+		await got.until(5);
+		await first.close();
+		for (let i = 0; i < 5; i++) await create(store, `while down ${i}`);
+		expect(got.items).toHaveLength(5);
+		const second = await feed(store, got.emit, { nodeId, startFrom: 'resume' });
+		expect(second.subscription.resumed).toBe(true);
+		for (let i = 0; i < 3; i++) await create(store, `after ${i}`);
+		await got.until(13);
+		second.wake();
+		await second.idle();
+		expect(names(got.items)).toEqual([
+			...[0, 1, 2, 3, 4].map((i) => `before ${i}`),
+			...[0, 1, 2, 3, 4].map((i) => `while down ${i}`),
+			...[0, 1, 2].map((i) => `after ${i}`),
+		]);
+	});
+
+	it('a re-activation (publish again) starts from now and resets the old cursor', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const first = await feed(store, got.emit);
+		await first.close();
+		await create(store, 'while unpublished');
+		const again = await feed(store, got.emit, { nodeId: first.subscription.nodeId, startFrom: 'now' });
+		expect(again.subscription.resumed).toBe(false);
+		expect(again.subscription.cursor).toBe(await latestId(store));
+		await create(store, 'after publish');
+		await got.until(1);
+		again.wake();
+		await again.idle();
+		expect(names(got.items)).toEqual(['after publish']);
+	});
+
+	it('resuming skips events older than the catch-up window', async () => {
+		const clock = manualClock();
+		const store = await backend().open({ clock });
+		const got = collector<DeliveredEvent>();
+		const first = await feed(store, got.emit);
+		await first.close();
+		await create(store, 'too old');
+		clock.advance(2 * HOUR);
+		await create(store, 'recent');
+		clock.advance(23 * HOUR); // "too old" is 25 h old now, "recent" 23 h
+		const resumed = await feed(store, got.emit, { nodeId: first.subscription.nodeId, startFrom: 'resume', catchUpWindowMs: 24 * HOUR });
+		await got.until(1);
+		resumed.wake();
+		await resumed.idle();
+		expect(names(got.items)).toEqual(['recent']);
+		expect(resumed.cursor).toBe(await latestId(store));
+	});
+
+	it('resuming a node that never had a subscription starts from now', async () => {
+		const store = await backend().open();
+		await create(store, 'history');
+		const got = collector<DeliveredEvent>();
+		const f = await feed(store, got.emit, { startFrom: 'resume' });
+		expect(f.subscription.resumed).toBe(false);
+		await create(store, 'fresh');
+		await got.until(1);
+		f.wake();
+		await f.idle();
+		expect(names(got.items)).toEqual(['fresh']);
+	});
+
+	it('a failing emit is reported and retried; nothing is dropped, nothing delivered twice', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const errors: Array<{ message: string; attempt: number }> = [];
+		const f = await feed(store, got.emit, { onError: (e, info) => errors.push({ message: e.message, attempt: info.attempt }) });
+		await create(store, 'one');
+		await got.until(1);
+		got.failTimes(3);
+		await create(store, 'two');
+		await create(store, 'three');
+		await got.until(3);
+		f.wake();
+		await f.idle();
+		expect(names(got.items)).toEqual(['one', 'two', 'three']);
+		expect(errors.map((e) => e.attempt)).toEqual([1, 2, 3]);
+		expect(errors[0].message).toMatch(/emit failed/);
+		expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(await latestId(store));
+	});
+
+	it('a failed emit leaves the stored cursor before the event, so a restart delivers it', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const f = await feed(store, got.emit, { retryInitialMs: 60_000 });
+		const before = await storedCursor(store, 'wf1', f.subscription.nodeId);
+		got.failTimes(1);
+		await create(store, 'retry me');
+		await new Promise<void>((resolve) => {
+			const check = () => (got.calls >= 1 ? resolve() : setTimeout(check, 5));
+			check();
+		});
+		await f.close();
+		expect(got.items).toEqual([]);
+		expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(before);
+		const again = await feed(store, got.emit, { nodeId: f.subscription.nodeId, startFrom: 'resume' });
+		await got.until(1);
+		await again.idle();
+		expect(names(got.items)).toEqual(['retry me']);
+	});
+
+	it('batch mode hands over a batch per read and moves the cursor after it', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const f = await feed(store, got.emit, { emitMode: 'batch', pollIntervalMs: 60_000 });
+		await f.close();
+		for (let i = 0; i < 7; i++) await create(store, `b${i}`);
+		const again = await feed(store, got.emit, { nodeId: f.subscription.nodeId, startFrom: 'resume', emitMode: 'batch', batchSize: 3 });
+		await got.until(7);
+		await again.idle();
+		expect(names(got.items)).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6']);
+		expect(got.calls).toBe(3); // windows of 3 events: 3 + 3 + 1
+	});
+
+	it('close stops delivery: nothing is emitted after close, and closing twice is fine', async () => {
+		const store = await backend().open();
+		const got = collector<DeliveredEvent>();
+		const f = await feed(store, got.emit);
+		await f.close();
+		await f.close();
+		await create(store, 'after close');
+		await sleep(300);
+		expect(got.items).toEqual([]);
+	});
+
+	describe('Lead Status Changed', () => {
+		it('delivers moves to the chosen stages, with previous and new stage, when and who', async () => {
+			const clock = manualClock();
+			const store = await backend().open({ clock });
+			const a = await create(store, 'A');
+			const b = await create(store, 'B');
+			const got = collector<DeliveredEvent>();
+			await feed(store, got.emit, { criteria: { kind: 'lead.stage_changed', toStages: ['Qualified', 'Won'] } });
+			clock.advance(1000);
+			await store.transaction((t) => t.changeStage(a.id, 'Contacted', {}, { actor: { kind: 'person', name: 'Sam' } }));
+			await store.transaction((t) => t.changeStage(a.id, 'Qualified', {}, { actor: { kind: 'workflow', workflowId: 'w', executionId: '9' }, causationDepth: 1 }));
+			await store.transaction((t) => t.changeStage(b.id, 'Won', {}, { actor: { kind: 'import', name: 'csv' } }));
+			await got.until(2);
+			const [qualified, won] = got.items as LeadStageChangedDelivery[];
+			expect(qualified).toMatchObject({
+				type: 'lead.stage_changed',
+				previousStage: { name: 'Contacted', kind: 'open' },
+				newStage: { name: 'Qualified', kind: 'open' },
+				changedAt: clock(),
+				changedBy: { kind: 'workflow', workflowId: 'w', executionId: '9' },
+				causationDepth: 1,
+				lead: { id: a.id, stage: { name: 'Qualified' } },
+			});
+			expect(won).toMatchObject({ previousStage: { name: 'New' }, newStage: { name: 'Won', kind: 'won' }, changedBy: { kind: 'import', name: 'csv' } });
+		});
+
+		it('honours from-stages, Any, and the audience filter', async () => {
+			const store = await backend().open();
+			const web = await create(store, 'web', { source: 'Web' });
+			const ads = await create(store, 'ads', { source: 'Ads' });
+			const any = collector<DeliveredEvent>();
+			const fromContacted = collector<DeliveredEvent>();
+			const adsOnly = collector<DeliveredEvent>();
+			await feed(store, any.emit, { criteria: { kind: 'lead.stage_changed', toStages: 'any' } });
+			await feed(store, fromContacted.emit, { criteria: { kind: 'lead.stage_changed', toStages: ['any'], fromStages: ['Contacted'] } });
+			await feed(store, adsOnly.emit, {
+				criteria: { kind: 'lead.stage_changed', toStages: 'Contacted, Qualified', filter: { combinator: 'and', conditions: [{ field: 'source', operator: 'equals', value: 'ads' }] } },
+			});
+			await store.transaction((t) => t.changeStage(web.id, 'Contacted'));
+			await store.transaction((t) => t.changeStage(ads.id, 'Contacted'));
+			await store.transaction((t) => t.changeStage(web.id, 'Qualified'));
+			await store.transaction((t) => t.changeStage(ads.id, 'Lost'));
+			await any.until(4);
+			await fromContacted.until(2);
+			await adsOnly.until(1);
+			await sleep(100);
+			const moves = (c: { items: DeliveredEvent[] }) => (c.items as LeadStageChangedDelivery[]).map((e) => `${e.lead.name}:${e.previousStage.name}>${e.newStage.name}`);
+			expect(moves(any)).toEqual(['web:New>Contacted', 'ads:New>Contacted', 'web:Contacted>Qualified', 'ads:Contacted>Lost']);
+			expect(moves(fromContacted)).toEqual(['web:Contacted>Qualified', 'ads:Contacted>Lost']);
+			expect(moves(adsOnly)).toEqual(['ads:New>Contacted']);
+		});
+
+		it('refuses settings it cannot honour, naming the field', async () => {
+			const store = await backend().open();
+			const refused = async (criteria: unknown) =>
+				feed(store, () => undefined, { criteria: criteria as EventFeedOptions['criteria'] }).then(
+					() => {
+						throw new Error('expected a refusal');
+					},
+					(e) => e,
+				);
+			const none = await refused({ kind: 'lead.stage_changed', toStages: [] });
+			expect(isLeadStoreError(none) && none.field).toBe('toStages');
+			const unknown = await refused({ kind: 'lead.stage_changed', toStages: ['Negotiation'] });
+			expect(unknown).toMatchObject({ code: 'not_found', field: 'toStages' });
+			const badFrom = await refused({ kind: 'lead.stage_changed', toStages: 'any', fromStages: ['Nope'] });
+			expect(badFrom).toMatchObject({ code: 'not_found', field: 'fromStages' });
+			const badFilter = await refused({ kind: 'lead.created', filter: { combinator: 'and', conditions: [{ field: 'source', operator: 'before', value: 1 }] } });
+			expect(badFilter).toMatchObject({ code: 'invalid', field: 'filter.conditions[0].operator' });
+		});
+	});
+
+	describe('manual mode', () => {
+		it('samples the latest matching event without opening or moving any cursor', async () => {
+			const store = await backend().open();
+			const got = collector<DeliveredEvent>();
+			const f = await feed(store, got.emit);
+			await f.close();
+			const cursor = await storedCursor(store, 'wf1', f.subscription.nodeId);
+			await create(store, 'first', { source: 'Ads' });
+			await create(store, 'second', { source: 'Web' });
+			await create(store, 'third', { source: 'Ads' });
+			const sample = await sampleEvent(store, { kind: 'lead.created', filter: { combinator: 'and', conditions: [{ field: 'source', operator: 'equals', value: 'ads' }] } });
+			expect(sample?.lead.name).toBe('third');
+			expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(cursor);
+			const subscriptions = await store.read((t) => t.tx.s.all('SELECT * FROM subscriptions'));
+			expect(subscriptions).toHaveLength(1);
+		});
+
+		it('waits for the next matching event when none exists, and can be aborted', async () => {
+			const store = await backend().open();
+			const pending = sampleEvent(store, { kind: 'lead.stage_changed', toStages: ['Qualified'] }, { pollIntervalMs: 50 });
+			const lead = await create(store, 'mover');
+			await sleep(30);
+			await store.transaction((t) => t.changeStage(lead.id, 'Contacted'));
+			await store.transaction((t) => t.changeStage(lead.id, 'Qualified'));
+			const sample = (await pending) as LeadStageChangedDelivery;
+			expect(sample).toMatchObject({ type: 'lead.stage_changed', newStage: { name: 'Qualified' }, previousStage: { name: 'Contacted' } });
+
+			const controller = new AbortController();
+			const never = sampleEvent(store, { kind: 'lead.stage_changed', toStages: ['Lost'] }, { signal: controller.signal });
+			setTimeout(() => controller.abort(), 50);
+			expect(await never).toBeNull();
+			expect(await sampleEvent(store, { kind: 'lead.stage_changed', toStages: ['Lost'] }, { wait: false })).toBeNull();
+			expect(await sampleEvent(store, { kind: 'lead.stage_changed', toStages: ['Lost'] }, { timeoutMs: 30 })).toBeNull();
+		});
+	});
+});
