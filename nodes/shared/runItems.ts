@@ -24,7 +24,7 @@ export async function runItems(fn: IExecuteFunctions, handle: ItemHandler): Prom
 			for (let i = 0; i < items.length; i++) {
 				try {
 					const json = await ops.isolated(() => handle(ops, i, writeContext(fn, items[i])));
-					for (const one of Array.isArray(json) ? json : [json]) results.push({ json: one, pairedItem: { item: i } });
+					for (const one of Array.isArray(json) ? json : [json]) results.push({ json: carryEvent(items[i], one), pairedItem: { item: i } });
 				} catch (error) {
 					if (!fn.continueOnFail()) throw toNodeError(fn.getNode(), error, i);
 					const { message, field } = describeItemError(error, i);
@@ -50,4 +50,13 @@ export function writeContext(fn: IExecuteFunctions, item: INodeExecutionData): W
 		actor: { kind: 'workflow', workflowId: String(fn.getWorkflow().id ?? ''), executionId: fn.getExecutionId(), node: fn.getNode().name },
 		causationDepth: depth,
 	};
+}
+
+/**
+ * Passes the trigger's `event` on to the output, so a chain Trigger → Note → Update Lead Stage
+ * still knows its causation depth at the last step (the loop guard reads it there).
+ */
+function carryEvent(input: INodeExecutionData, output: IDataObject): IDataObject {
+	const event = input.json?.event;
+	return event && typeof event === 'object' && !('event' in output) ? { ...output, event } : output;
 }

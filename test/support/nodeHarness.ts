@@ -15,6 +15,8 @@ export interface RunOptions {
 	credentials: IDataObject;
 	continueOnFail?: boolean;
 	nodeName?: string;
+	/** The workflow's timezone (Workflow Settings); n8n's default when unset is the instance's, here UTC. */
+	timezone?: string;
 }
 
 export function credentialsFor(config: StoreConfig): IDataObject {
@@ -42,7 +44,7 @@ export async function runNode(node: INodeType, options: RunOptions): Promise<INo
 		getWorkflow: () => ({ id: 'wf-test', name: 'test', active: false }),
 		getExecutionId: () => 'exec-test',
 		getMode: () => 'manual',
-		getTimezone: () => 'UTC',
+		getTimezone: () => options.timezone ?? 'UTC',
 	} as unknown as IExecuteFunctions;
 	return (await node.execute!.call(context)) as INodeExecutionData[][];
 }

@@ -1,0 +1,12 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { LeadOps } from '../../../../core';
+import { leadLocator } from '../../../shared/descriptions';
+import { toJson } from '../../../shared/output';
+import { locatorValue } from '../../../shared/parameters';
+
+export const description: INodeProperties[] = [leadLocator({ displayOptions: { show: { resource: ['lead'], operation: ['getNotes'] } } })];
+
+/** One item per note: pinned first, then newest first. */
+export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
+	return (await ops.listNotes(locatorValue(fn, 'lead', i))).map(toJson);
+}

@@ -1,0 +1,73 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { leadStoreApiTest } from '../shared/credentialTest';
+import { leadLocator, leadStoreCredential, stageLocator } from '../shared/descriptions';
+import { searchLeads, searchMembers, searchStages } from '../shared/listSearch';
+import { toJson } from '../shared/output';
+import { locatorValue } from '../shared/parameters';
+import { runItems } from '../shared/runItems';
+
+export class UpdateLeadStage implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Update Lead Stage',
+		name: 'updateLeadStage',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ "to " + ($parameter["stage"].cachedResultName || $parameter["stage"].value) }}',
+		description: 'Move a lead to another stage of the pipeline; Lead Status Changed workflows then run',
+		defaults: { name: 'Update Lead Stage' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: leadStoreCredential,
+		properties: [
+			leadLocator(),
+			stageLocator({
+				description:
+					'The stage to move the lead to (Won and Lost included). Records a stage change, which counts as activity and starts a new inactivity period.',
+			}),
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Record Even If Unchanged',
+						name: 'force',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to record a stage change (activity and event) when the lead is in that stage already. Off: such a move does nothing and the output says changed: false.',
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		listSearch: { searchLeads, searchStages, searchMembers },
+		credentialTest: { leadStoreApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const fn = this;
+		return runItems(fn, async (ops, i, context) => {
+			const options = fn.getNodeParameter('options', i, {}) as { force?: boolean };
+			const moved = await ops.changeStage(locatorValue(fn, 'lead', i), locatorValue(fn, 'stage', i), { force: options.force === true }, context);
+			return {
+				lead: toJson(moved.lead),
+				previousStage: toJson(moved.previousStage),
+				newStage: toJson(moved.newStage),
+				changed: moved.changed,
+			};
+		});
+	}
+}
