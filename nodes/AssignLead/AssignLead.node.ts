@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -7,30 +6,21 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { AssignOptions, PoolMemberInput } from '../../core';
-import { leadStoreApiTest } from '../shared/credentialTest';
-import { leadLocator, leadStoreCredential, memberLocator } from '../shared/descriptions';
-import { searchLeads, searchMembers, searchStages } from '../shared/listSearch';
+import { leadLocator, memberLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
+import { actionDescription, actionMethods } from '../shared/actionNode';
 
 const modeIs = (...mode: string[]) => ({ show: { mode } });
 
 export class AssignLead implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = actionDescription({
 		displayName: 'Assign Lead',
 		name: 'assignLead',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['transform'],
-		version: 1,
 		subtitle:
 			'={{ $parameter["mode"] === "roundRobin" ? "Round robin: " + $parameter["poolName"] : $parameter["mode"] === "unassign" ? "Unassign" : "To a specific member" }}',
 		description: 'Give a lead an owner: a specific team member, the next one of a round-robin pool, or nobody',
-		defaults: { name: 'Assign Lead' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			leadLocator(),
 			{
@@ -106,12 +96,9 @@ export class AssignLead implements INodeType {
 				displayOptions: modeIs('member', 'roundRobin'),
 			},
 		],
-	};
+	});
 
-	methods = {
-		listSearch: { searchLeads, searchStages, searchMembers },
-		credentialTest: { leadStoreApiTest },
-	};
+	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const fn = this;

@@ -1,31 +1,21 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { leadStoreApiTest } from '../shared/credentialTest';
-import { leadLocator, leadStoreCredential } from '../shared/descriptions';
-import { searchLeads, searchMembers, searchStages } from '../shared/listSearch';
+import { leadLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
+import { actionDescription, actionMethods } from '../shared/actionNode';
 
 export class CreateLeadNote implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = actionDescription({
 		displayName: 'Create Lead Note',
 		name: 'createLeadNote',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{ $parameter["pinned"] ? "Pinned note" : "Note" }}',
 		description: 'Add an internal note to a lead (notes do not count as activity)',
-		defaults: { name: 'Create Lead Note' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			leadLocator(),
 			{
@@ -46,12 +36,9 @@ export class CreateLeadNote implements INodeType {
 				description: 'Whether to pin the note: pinned notes are listed before the others',
 			},
 		],
-	};
+	});
 
-	methods = {
-		listSearch: { searchLeads, searchStages, searchMembers },
-		credentialTest: { leadStoreApiTest },
-	};
+	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const fn = this;

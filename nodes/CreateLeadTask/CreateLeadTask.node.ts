@@ -1,34 +1,24 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { timezone, type DueInput, type TaskAssignee } from '../../core';
-import { leadStoreApiTest } from '../shared/credentialTest';
-import { leadLocator, leadStoreCredential, memberLocator } from '../shared/descriptions';
-import { searchLeads, searchMembers, searchStages } from '../shared/listSearch';
+import { leadLocator, memberLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
+import { actionDescription, actionMethods } from '../shared/actionNode';
 
 const dueIs = (due: string) => ({ show: { due: [due] } });
 
 export class CreateLeadTask implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = actionDescription({
 		displayName: 'Create Lead Task',
 		name: 'createLeadTask',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{ $parameter["type"] + " task" }}',
 		description: 'Create a follow-up task on a lead: type, due date, assignee, priority',
-		defaults: { name: 'Create Lead Task' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			leadLocator(),
 			{
@@ -137,12 +127,9 @@ export class CreateLeadTask implements INodeType {
 					'Whether the task must be completed (on) or is optional (off). Stored on the task for the team and for later steps to check; this workflow carries on either way.',
 			},
 		],
-	};
+	});
 
-	methods = {
-		listSearch: { searchLeads, searchStages, searchMembers },
-		credentialTest: { leadStoreApiTest },
-	};
+	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const fn = this;

@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
 	type INodeExecutionData,
@@ -7,9 +6,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { leadStoreApiTest } from '../shared/credentialTest';
-import { leadStoreCredential } from '../shared/descriptions';
-import { searchLeads, searchMembers, searchStages } from '../shared/listSearch';
+import { actionDescription, actionMethods } from '../shared/actionNode';
 import { runItems } from '../shared/runItems';
 import { storeFor } from '../shared/storeFromCredential';
 import * as lead from './resources/lead';
@@ -17,19 +14,11 @@ import * as member from './resources/member';
 import * as stage from './resources/stage';
 
 export class Lead implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = actionDescription({
 		displayName: 'Lead',
 		name: 'lead',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Create, find, update and delete leads; log activities; manage stages and the team',
-		defaults: { name: 'Lead' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			{
 				displayName: 'Resource',
@@ -47,17 +36,16 @@ export class Lead implements INodeType {
 			...stage.description,
 			...member.description,
 		],
-	};
+	});
 
 	methods = {
-		listSearch: { searchLeads, searchStages, searchMembers },
+		...actionMethods(),
 		loadOptions: {
 			async getStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				const stages = await (await storeFor(await this.getCredentials('leadStoreApi'))).read((t) => t.listStages());
 				return stages.map((s) => ({ name: s.name, value: String(s.id) }));
 			},
 		},
-		credentialTest: { leadStoreApiTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,31 +1,21 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { leadStoreApiTest } from '../shared/credentialTest';
-import { leadLocator, leadStoreCredential, stageLocator } from '../shared/descriptions';
-import { searchLeads, searchMembers, searchStages } from '../shared/listSearch';
+import { leadLocator, stageLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
+import { actionDescription, actionMethods } from '../shared/actionNode';
 
 export class UpdateLeadStage implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = actionDescription({
 		displayName: 'Update Lead Stage',
 		name: 'updateLeadStage',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{ "to " + ($parameter["stage"].cachedResultName || $parameter["stage"].value) }}',
 		description: 'Move a lead to another stage of the pipeline; Lead Status Changed workflows then run',
-		defaults: { name: 'Update Lead Stage' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			leadLocator(),
 			stageLocator({
@@ -50,12 +40,9 @@ export class UpdateLeadStage implements INodeType {
 				],
 			},
 		],
-	};
+	});
 
-	methods = {
-		listSearch: { searchLeads, searchStages, searchMembers },
-		credentialTest: { leadStoreApiTest },
-	};
+	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const fn = this;

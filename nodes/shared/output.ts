@@ -1,7 +1,7 @@
 /** Model → item JSON: times become ISO strings, which n8n's date tools and people read. */
 import type { IDataObject } from 'n8n-workflow';
 
-const TIME_KEYS = new Set(['createdAt', 'updatedAt', 'lastActivityAt', 'dueAt', 'completedAt', 'at', 'occurredAt', 'firedAt']);
+const TIME_KEYS = new Set(['createdAt', 'updatedAt', 'lastActivityAt', 'dueAt', 'completedAt', 'at', 'occurredAt', 'firedAt', 'changedAt', 'staleSince', 'checkedAt']);
 
 export function toJson(value: unknown): IDataObject {
 	return convert(value) as IDataObject;
