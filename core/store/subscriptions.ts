@@ -53,9 +53,11 @@ export interface Subscription {
  * resume. `manual` (the editor's test run) has no subscription: it samples instead.
  */
 export function startFromActivationMode(mode: string): StartFrom | null {
+	if (mode === 'manual') return null;
 	if (mode === 'activate') return 'now';
-	if (mode === 'init' || mode === 'update') return 'resume';
-	return null;
+	// init (n8n start), update (a save), leadershipChange (another main took over): the trigger
+	// was published all along, so it carries on from its cursor.
+	return 'resume';
 }
 
 const toSubscription = (r: Row, skipBefore: number, resumed: boolean): Subscription => ({

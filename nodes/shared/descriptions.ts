@@ -56,3 +56,14 @@ export const memberLocator = (overrides: Partial<INodeProperties> = {}): INodePr
 });
 
 export const leadStoreCredential = [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }];
+
+/** The event triggers' catch-up window, an entry of their Options collection. */
+export const catchUpWindowOption: INodeProperties = {
+	displayName: 'Catch-Up Window (Hours)',
+	name: 'catchUpWindowHours',
+	type: 'number',
+	default: 24,
+	typeOptions: { minValue: 0 },
+	description:
+		'After an n8n restart or a save of the published workflow, events up to this many hours old are still delivered; older ones are skipped. Publishing never replays history.',
+};

@@ -1,5 +1,5 @@
 // The Lead Store credential's Test button and the searchable pickers, on real stores.
-import type { ICredentialTestFunctions, IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject, ILoadOptionsFunctions } from 'n8n-workflow';
 import type { LeadStore } from '../../core';
 import { leadStoreApiTest } from '../../nodes/shared/credentialTest';
 import { searchLeads, searchMembers, searchStages } from '../../nodes/shared/listSearch';
@@ -9,7 +9,7 @@ import { credentialsFor } from '../support/nodeHarness';
 
 afterAll(closeAllStores);
 
-const testCredential = (data: IDataObject) =>
+const testCredential = (data: ICredentialDataDecryptedObject) =>
 	leadStoreApiTest.call({} as ICredentialTestFunctions, { id: '1', name: 'Leads', type: 'leadStoreApi', data });
 
 forEachBackend((backend) => {
@@ -30,7 +30,7 @@ forEachBackend((backend) => {
 	});
 
 	it('the credential test connects, migrates and names the schema version', async () => {
-		const result = await testCredential(credentials);
+		const result = await testCredential(credentials as ICredentialDataDecryptedObject);
 		expect(result).toEqual({ status: 'OK', message: expect.stringMatching(/^Connected to (SQLite file|PostgreSQL) .*; schema version \d+$/) });
 	});
 

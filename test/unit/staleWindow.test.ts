@@ -66,6 +66,7 @@ describe('activation mode', () => {
 		expect(startFromActivationMode('activate')).toBe('now');
 		expect(startFromActivationMode('init')).toBe('resume');
 		expect(startFromActivationMode('update')).toBe('resume');
+		expect(startFromActivationMode('leadershipChange')).toBe('resume');
 		expect(startFromActivationMode('manual')).toBeNull();
 	});
 });

@@ -1,0 +1,213 @@
+/**
+ * The lead triggers' run-time glue: credential → store, activation mode → where to start, the
+ * core's feed or stale watch → n8n emits (one execution per event or stale lead), failures →
+ * n8n's trigger error path. No SQL and no delivery logic here; that is the core's.
+ */
+import { NodeOperationError, type IDataObject, type INode, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import {
+	isLeadStoreError,
+	sampleEvent,
+	startEventFeed,
+	startFromActivationMode,
+	startStaleWatch,
+	type DeliveredEvent,
+	type EventCriteriaInput,
+	type LeadStore,
+	type StaleCriteriaInput,
+	type StaleLead,
+	type StartFrom,
+} from '../../core';
+import { toJson } from './output';
+import { storeFor } from './storeFromCredential';
+
+/** What each trigger node hands over: `$json.lead.id` and `$json.event.causationDepth` are read by the action nodes. */
+export function deliveredEventJson(e: DeliveredEvent): IDataObject {
+	const event = { id: e.eventId, type: e.type, occurredAt: e.occurredAt, causationDepth: e.causationDepth, actor: e.actor };
+	if (e.type === 'lead.stage_changed') {
+		return toJson({ lead: e.lead, event, previousStage: e.previousStage, newStage: e.newStage, changedAt: e.changedAt, changedBy: e.changedBy });
+	}
+	return toJson({ lead: e.lead, event });
+}
+
+/**
+ * A stale lead has no event row: its "event" is the crossing of the minimum (staleSince), named
+ * by lead and inactivity episode, which is also what makes it fire once. It starts a new chain
+ * (causation depth 0): nothing a workflow did caused the silence.
+ */
+export function staleLeadJson(s: StaleLead): IDataObject {
+	return toJson({
+		lead: s.lead,
+		event: { id: `stale:${s.lead.id}:${s.episode}`, type: 'lead.stale', occurredAt: s.staleSince, causationDepth: 0, actor: { kind: 'system' } },
+		daysInactive: s.daysInactive,
+		lastActivityAt: s.lastActivityAt,
+		lastActivityKind: s.lastActivityKind,
+		episode: s.episode,
+		staleSince: s.staleSince,
+		checkedAt: s.checkedAt,
+	});
+}
+
+function withMessage(error: NodeOperationError, message: string) {
+	// n8n swaps a message that merely contains a code such as ENOENT for a generic sentence.
+	error.message = message;
+	return error;
+}
+
+/** A clear activation error: store unreachable, or a setting the store refuses (Won / Lost, no stage...). */
+export function activationError(node: INode, error: unknown): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	const reason = (error as Error)?.message ?? String(error);
+	if (isLeadStoreError(error) && error.code === 'unavailable') {
+		return withMessage(
+			new NodeOperationError(node, reason, {
+				description: 'Check the Lead Store credential (its Test button says what fails). n8n retries the activation; nothing is lost meanwhile.',
+			}),
+			`Cannot reach the lead store: ${reason}`,
+		);
+	}
+	if (isLeadStoreError(error)) {
+		return withMessage(
+			new NodeOperationError(node, reason, { description: 'Fix this setting of the trigger and publish again.' }),
+			`Invalid trigger setting: ${reason}`,
+		);
+	}
+	return withMessage(new NodeOperationError(node, reason, { description: 'The trigger could not start.' }), `The trigger could not start: ${reason}`);
+}
+
+async function openStore(fn: ITriggerFunctions): Promise<LeadStore> {
+	try {
+		return await storeFor(await fn.getCredentials('leadStoreApi'));
+	} catch (error) {
+		throw activationError(fn.getNode(), error);
+	}
+}
+
+/**
+ * `manual` is the editor's test run; every other mode is a real activation (see startFromActivationMode).
+ */
+function startFrom(fn: ITriggerFunctions): StartFrom | 'manual' {
+	const mode = fn.getActivationMode();
+	return startFromActivationMode(mode) ?? 'manual';
+}
+
+/**
+ * A failed delivery attempt (store unreachable...). The core keeps the cursor and retries with
+ * backoff, so the trigger must stay active: n8n's `saveFailedExecution` records a failed
+ * execution (and runs the error workflow) without deactivating. `emitError` would deactivate and
+ * re-activate with the original mode, which for `activate` means "start from now": the events
+ * of the outage would be skipped. It is only the fallback for an n8n without saveFailedExecution.
+ * Reported on attempts 1, 2, 4, 8...: a long outage does not fill the execution list.
+ */
+function deliveryErrorReporter(fn: ITriggerFunctions, what: string) {
+	return (error: Error, info: { attempt: number; retryInMs: number }) => {
+		const message = `Delivering ${what} failed (attempt ${info.attempt}; retrying in ${Math.ceil(info.retryInMs / 1000)} s, nothing is skipped): ${error.message}`;
+		fn.logger?.warn(message, { workflowId: fn.getWorkflow().id, node: fn.getNode().name });
+		if ((info.attempt & (info.attempt - 1)) !== 0) return;
+		const nodeError = withMessage(
+			new NodeOperationError(fn.getNode(), message, {
+				description: 'The trigger stays active and retries with backoff; the event stays in the lead store until it is delivered.',
+			}),
+			message,
+		);
+		if (typeof fn.saveFailedExecution === 'function') fn.saveFailedExecution(nodeError);
+		else fn.emitError(nodeError);
+	};
+}
+
+const emitOne = (fn: ITriggerFunctions, json: IDataObject) => fn.emit([[{ json }]]);
+
+/** Manual mode: the latest matching sample, or the next one; closeFunction stops the wait. */
+function manualResponse(fn: ITriggerFunctions, sample: (signal: AbortSignal) => Promise<IDataObject | null>): ITriggerResponse {
+	const controller = new AbortController();
+	return {
+		closeFunction: async () => controller.abort(),
+		manualTriggerFunction: async () => {
+			let json: IDataObject | null;
+			try {
+				json = await sample(controller.signal);
+			} catch (error) {
+				throw activationError(fn.getNode(), error);
+			}
+			// n8n swaps `emit` for its manual-run resolver after trigger() returns: look it up now.
+			if (json) emitOne(fn, json);
+		},
+	};
+}
+
+const workflowId = (fn: ITriggerFunctions) => String(fn.getWorkflow().id ?? '');
+
+export async function runEventTrigger(
+	fn: ITriggerFunctions,
+	criteria: EventCriteriaInput,
+	options: { catchUpWindowMs?: number; what: string },
+): Promise<ITriggerResponse> {
+	const store = await openStore(fn);
+	const from = startFrom(fn);
+	if (from === 'manual') {
+		return manualResponse(fn, async (signal) => {
+			const event = await sampleEvent(store, criteria, { signal });
+			return event ? deliveredEventJson(event) : null;
+		});
+	}
+	try {
+		const feed = await startEventFeed(store, {
+			workflowId: workflowId(fn),
+			nodeId: fn.getNode().id,
+			startFrom: from,
+			catchUpWindowMs: options.catchUpWindowMs,
+			criteria,
+			emit: (events) => {
+				for (const event of events) emitOne(fn, deliveredEventJson(event));
+			},
+			onError: deliveryErrorReporter(fn, options.what),
+		});
+		// Closes the feed only: the store is shared by every node on the credential.
+		return { closeFunction: async () => feed.close() };
+	} catch (error) {
+		throw activationError(fn.getNode(), error);
+	}
+}
+
+export async function runStaleTrigger(
+	fn: ITriggerFunctions,
+	criteria: StaleCriteriaInput,
+	options: { checkIntervalMs: number },
+): Promise<ITriggerResponse> {
+	const store = await openStore(fn);
+	const from = startFrom(fn);
+	if (from === 'manual') {
+		return manualResponse(fn, async (signal) => {
+			const stale = await sampleEvent(store, { ...criteria, kind: 'lead.stale' }, { signal });
+			return stale ? staleLeadJson(stale) : null;
+		});
+	}
+	try {
+		const watch = await startStaleWatch(store, {
+			workflowId: workflowId(fn),
+			nodeId: fn.getNode().id,
+			startFrom: from,
+			criteria,
+			checkIntervalMs: options.checkIntervalMs,
+			emit: (leads) => {
+				for (const lead of leads) emitOne(fn, staleLeadJson(lead));
+			},
+			onError: deliveryErrorReporter(fn, 'stale leads'),
+		});
+		return { closeFunction: async () => watch.close() };
+	} catch (error) {
+		throw activationError(fn.getNode(), error);
+	}
+}
+
+/**
+ * A number setting that must be finite and at least `min` (or above it, with `above`):
+ * expressions can bypass the editor's bounds.
+ */
+export function numberSetting(node: INode, raw: unknown, label: string, min: number, above = false): number {
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (above && value === min)) {
+		const message = `Invalid trigger setting: ${label} must be a number ${above ? 'above' : 'of at least'} ${min}; got ${JSON.stringify(raw)}`;
+		throw withMessage(new NodeOperationError(node, message), message);
+	}
+	return value;
+}
