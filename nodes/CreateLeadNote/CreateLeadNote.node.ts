@@ -8,7 +8,7 @@ import { leadLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
-import { actionDescription, actionMethods } from '../shared/actionNode';
+import { actionDescription, actionMethods } from '../shared/nodeBase';
 
 export class CreateLeadNote implements INodeType {
 	description: INodeTypeDescription = actionDescription({

@@ -9,7 +9,7 @@ import { leadLocator, memberLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
-import { actionDescription, actionMethods } from '../shared/actionNode';
+import { actionDescription, actionMethods } from '../shared/nodeBase';
 
 const dueIs = (due: string) => ({ show: { due: [due] } });
 

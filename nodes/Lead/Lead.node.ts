@@ -6,7 +6,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { actionDescription, actionMethods } from '../shared/actionNode';
+import { actionDescription, actionMethods } from '../shared/nodeBase';
 import { runItems } from '../shared/runItems';
 import { storeFor } from '../shared/storeFromCredential';
 import * as lead from './resources/lead';

@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -9,24 +8,18 @@ import type { EventCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { catchUpWindowOption, leadStoreCredential } from '../shared/descriptions';
+import { triggerDescription } from '../shared/nodeBase';
+import { catchUpWindowOption } from '../shared/descriptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
 
 export class LeadCreatedTrigger implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = triggerDescription({
 		displayName: 'Lead Created Trigger',
 		name: 'leadCreatedTrigger',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['trigger'],
-		version: 1,
 		subtitle: '={{ $parameter["filterLeads"] ? "new leads matching the filter" : "every new lead" }}',
 		description: 'Starts the workflow once for each new lead (from a form, an integration, an import or a person) that passes the audience filter',
 		eventTriggerDescription: 'Waiting for a new lead',
 		activationMessage: 'Each new lead that passes the filter now starts this workflow.',
-		defaults: { name: 'Lead Created Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			...audienceFilterProperties,
 			{
@@ -38,7 +31,7 @@ export class LeadCreatedTrigger implements INodeType {
 				options: [catchUpWindowOption],
 			},
 		],
-	};
+	});
 
 	methods = {
 		credentialTest: { leadStoreApiTest },

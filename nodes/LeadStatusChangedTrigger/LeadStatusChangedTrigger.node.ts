@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -9,25 +8,19 @@ import type { EventCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { catchUpWindowOption, leadStoreCredential } from '../shared/descriptions';
+import { triggerDescription } from '../shared/nodeBase';
+import { catchUpWindowOption } from '../shared/descriptions';
 import { getStages, getStagesOrAny } from '../shared/stageOptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
 
 export class LeadStatusChangedTrigger implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = triggerDescription({
 		displayName: 'Lead Status Changed Trigger',
 		name: 'leadStatusChangedTrigger',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['trigger'],
-		version: 1,
 		subtitle: '={{ ($parameter["toStages"] || []).includes("any") ? "any stage change" : "moved to chosen stages" }}',
 		description: 'Starts the workflow once for each lead that moves to one of the chosen stages (or any), optionally from chosen stages',
 		eventTriggerDescription: 'Waiting for a lead to change stage',
 		activationMessage: 'Each matching stage change now starts this workflow.',
-		defaults: { name: 'Lead Status Changed Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			{
 				displayName: 'To Stage Names or IDs',
@@ -58,7 +51,7 @@ export class LeadStatusChangedTrigger implements INodeType {
 				options: [catchUpWindowOption],
 			},
 		],
-	};
+	});
 
 	methods = {
 		loadOptions: { getStages, getStagesOrAny },

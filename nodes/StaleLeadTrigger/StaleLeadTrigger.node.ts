@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -9,27 +8,20 @@ import type { StaleCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { leadStoreCredential } from '../shared/descriptions';
+import { triggerDescription } from '../shared/nodeBase';
 import { getOpenStages } from '../shared/stageOptions';
 import { activationError, numberSetting, runStaleTrigger } from '../shared/trigger';
 
 export class StaleLeadTrigger implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = triggerDescription({
 		displayName: 'Stale Lead Trigger',
 		name: 'staleLeadTrigger',
-		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
-		group: ['trigger'],
-		version: 1,
 		subtitle:
 			'={{ $parameter["inactivePeriod"] === "between" ? "inactive " + $parameter["minDays"] + " to " + $parameter["maxDays"] + " days" : ($parameter["inactivePeriod"] === "equals" ? "inactive exactly " : "inactive at least ") + $parameter["minDays"] + " days" }}',
 		description:
 			'Starts the workflow once per lead and inactivity period when a lead in the chosen open stages has had no activity (stage change, email, SMS, call, meeting, other) for the set number of days',
 		eventTriggerDescription: 'Waiting for a lead to go stale',
 		activationMessage: 'Leads that are or become stale in the chosen stages now start this workflow, once per inactivity period.',
-		defaults: { name: 'Stale Lead Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: leadStoreCredential,
 		properties: [
 			{
 				displayName: 'Inactive Period',
@@ -98,7 +90,7 @@ export class StaleLeadTrigger implements INodeType {
 				],
 			},
 		],
-	};
+	});
 
 	methods = {
 		loadOptions: { getOpenStages },
