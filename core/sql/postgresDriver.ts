@@ -2,7 +2,8 @@
  * PostgreSQL through pg. A pool for work, plus one dedicated LISTEN connection (opened when a
  * trigger first listens) that turns NOTIFYs into wake-ups.
  */
-import { Client, Pool, types, type PoolClient, type ClientConfig } from 'pg';
+import { createHash } from 'node:crypto';
+import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
 import { unavailable } from '../errors';
 import { savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
@@ -27,6 +28,23 @@ const typeParsers = {
 };
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Data statements go as named prepared statements: each connection parses and plans one once,
+ * then only binds. Round trips dominate here, and so does re-parsing. The name is a hash of the
+ * text, so one name never stands for two statements.
+ */
+const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
+const names = new Map<string, string>();
+function statement(text: string, params: readonly unknown[]): QueryConfig {
+	if (!PREPARABLE.test(text)) return { text, values: params as unknown[] };
+	let name = names.get(text);
+	if (!name) {
+		name = `lead_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+		names.set(text, name);
+	}
+	return { name, text, values: params as unknown[] };
+}
 
 export function openPostgres(config: PostgresConfig): SqlDriver {
 	const schema = config.schema?.trim() || 'public';
@@ -60,12 +78,9 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 
 	const session = (client: PoolClient, markEvents: () => Promise<void>): SqlSession => ({
 		dialect: 'postgres',
-		all: async <T>(sql: string, params: readonly unknown[] = []) =>
-			(await client.query(sql, params as unknown[])).rows as T[],
-		get: async <T>(sql: string, params: readonly unknown[] = []) =>
-			(await client.query(sql, params as unknown[])).rows[0] as T | undefined,
-		run: async (sql: string, params: readonly unknown[] = []) =>
-			(await client.query(sql, params as unknown[])).rowCount ?? 0,
+		all: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(statement(sql, params))).rows as T[],
+		get: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(statement(sql, params))).rows[0] as T | undefined,
+		run: async (sql: string, params: readonly unknown[] = []) => (await client.query(statement(sql, params))).rowCount ?? 0,
 		savepoint: savepointRunner((sql) => client.query(sql)),
 		signalEvents: markEvents,
 	});
@@ -126,7 +141,10 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			} catch (error) {
 				try {
 					await client.query('ROLLBACK');
-					client.release();
+					// A migration by a newer version elsewhere can outdate this connection's prepared
+					// statements ("cached plan must not change result type"): drop the connection so
+					// the next transaction prepares afresh.
+					client.release((error as { code?: string }).code === '0A000');
 				} catch {
 					client.release(true); // the connection itself is broken: drop it
 				}

@@ -1,5 +1,8 @@
 import { LATEST_VERSION, migrate, openDriver, openLeadStore, schemaVersion, type LeadStore } from '../../core';
-import { forEachBackend, manualClock } from '../support/backends';
+import { Client } from 'pg';
+import { forEachBackend, manualClock, postgresAvailable } from '../support/backends';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { pgConfig } = require('../support/pgConfig');
 import { runWorkers } from '../support/workers';
 
 const HOUR = 3_600_000;
@@ -185,5 +188,28 @@ forEachBackend((backend) => {
 				await Promise.all(stores.map((s) => s.close()));
 			}
 		});
+	});
+});
+
+describe('[postgres] a schema change made elsewhere while the store runs', () => {
+	const run = postgresAvailable() ? it : it.skip;
+	run('fails the one transaction whose prepared statements it outdated, then recovers', async () => {
+		const config = { backend: 'postgres' as const, ...pgConfig(), schema: `lead_test_plan_${process.pid}` };
+		const store = await openLeadStore(config);
+		const admin = new Client({ ...pgConfig(), options: `-c search_path=${config.schema}` });
+		await admin.connect();
+		try {
+			await store.transaction((t) => t.createLead({ name: 'Before' }));
+			await store.read((t) => t.findLeads()); // prepares SELECT l.* ... on this connection
+			await admin.query('ALTER TABLE leads ADD COLUMN added_by_a_newer_version TEXT');
+			const first = await store.read((t) => t.findLeads()).then(() => 'ok', (e) => e.code);
+			expect(first).toBe('0A000');
+			const again = await store.read((t) => t.findLeads());
+			expect(again.items.map((l) => l.name)).toEqual(['Before']);
+		} finally {
+			await store.close();
+			await admin.query(`DROP SCHEMA "${config.schema}" CASCADE`);
+			await admin.end();
+		}
 	});
 });
