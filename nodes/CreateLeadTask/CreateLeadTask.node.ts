@@ -5,7 +5,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { timezone, type DueInput, type TaskAssignee } from '../../core';
-import { leadLocator, memberLocator } from '../shared/descriptions';
+import { leadLocator, memberLocator, priorityOptions } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
@@ -110,12 +110,7 @@ export class CreateLeadTask implements INodeType {
 				displayName: 'Priority',
 				name: 'priority',
 				type: 'options',
-				options: [
-					{ name: 'Low', value: 'low' },
-					{ name: 'Normal', value: 'normal' },
-					{ name: 'High', value: 'high' },
-					{ name: 'Urgent', value: 'urgent' },
-				],
+				options: priorityOptions,
 				default: 'normal',
 			},
 			{

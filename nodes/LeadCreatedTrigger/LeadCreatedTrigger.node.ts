@@ -9,7 +9,7 @@ import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
 import { triggerDescription } from '../shared/nodeBase';
-import { catchUpWindowOption } from '../shared/descriptions';
+import { eventTriggerOptions } from '../shared/descriptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
 
 export class LeadCreatedTrigger implements INodeType {
@@ -22,14 +22,7 @@ export class LeadCreatedTrigger implements INodeType {
 		activationMessage: 'Each new lead that passes the filter now starts this workflow.',
 		properties: [
 			...audienceFilterProperties,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [catchUpWindowOption],
-			},
+			eventTriggerOptions,
 		],
 	});
 

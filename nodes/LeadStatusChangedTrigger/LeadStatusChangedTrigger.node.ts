@@ -9,7 +9,7 @@ import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
 import { triggerDescription } from '../shared/nodeBase';
-import { catchUpWindowOption } from '../shared/descriptions';
+import { eventTriggerOptions } from '../shared/descriptions';
 import { getStages, getStagesOrAny } from '../shared/stageOptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
 
@@ -42,14 +42,7 @@ export class LeadStatusChangedTrigger implements INodeType {
 					'Only moves out of these stages; leave empty for any. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
 			...audienceFilterProperties,
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [catchUpWindowOption],
-			},
+			eventTriggerOptions,
 		],
 	});
 

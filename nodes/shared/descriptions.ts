@@ -58,6 +58,14 @@ export const memberLocator = (overrides: Partial<INodeProperties> = {}): INodePr
 export const leadStoreCredential = [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }];
 
 /** The event triggers' catch-up window, an entry of their Options collection. */
+/** Lead and task priorities, as the store knows them. */
+export const priorityOptions = [
+	{ name: 'Low', value: 'low' },
+	{ name: 'Normal', value: 'normal' },
+	{ name: 'High', value: 'high' },
+	{ name: 'Urgent', value: 'urgent' },
+];
+
 export const catchUpWindowOption: INodeProperties = {
 	displayName: 'Catch-Up Window (Hours)',
 	name: 'catchUpWindowHours',
@@ -66,4 +74,14 @@ export const catchUpWindowOption: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	description:
 		'After an n8n restart or a save of the published workflow, events up to this many hours old are still delivered; older ones are skipped. Publishing never replays history.',
+};
+
+/** The Options collection of the two event triggers. */
+export const eventTriggerOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [catchUpWindowOption],
 };

@@ -1,13 +1,8 @@
 /** The lead's editable fields, shared by Create (additional fields) and Update. */
 import type { INodeProperties } from 'n8n-workflow';
-import { memberLocator, stageLocator } from '../../../shared/descriptions';
+import { memberLocator, priorityOptions, stageLocator } from '../../../shared/descriptions';
 
-export const priorityOptions = [
-	{ name: 'Low', value: 'low' },
-	{ name: 'Normal', value: 'normal' },
-	{ name: 'High', value: 'high' },
-	{ name: 'Urgent', value: 'urgent' },
-];
+export { priorityOptions };
 
 export const leadFieldOptions: INodeProperties[] = [
 	{ displayName: 'Custom Fields', name: 'custom', type: 'fixedCollection', typeOptions: { multipleValues: true }, default: {}, placeholder: 'Add Custom Field', options: [
