@@ -7,3 +7,4 @@ export * from './cli';
 export * from './api';
 export * from './loadErrors';
 export * from './setup';
+export * from './worker';
