@@ -1,7 +1,7 @@
 /** Leads: create, read, list, update, delete; activities; stage changes. */
 import { conflict, invalid, notFound } from '../errors';
 import { compileFilter, resolveFilter, type FilterGroup } from '../filters/audienceFilter';
-import type { Activity, CustomFields, Lead, LeadFields, Page, Stage, WriteContext } from '../model';
+import type { Activity, Actor, CustomFields, Lead, LeadFields, Page, Stage, WriteContext } from '../model';
 import {
 	activityKind,
 	customFields,
@@ -15,7 +15,7 @@ import {
 } from '../validation';
 import { appendEvent } from './events';
 import { resolveMember } from './members';
-import { LEAD_SELECT, toActivity, toLead, type Row } from './rows';
+import { json, LEAD_SELECT, toActivity, toLead, type Row } from './rows';
 import { defaultStage, resolveStage } from './stages';
 import type { Tx } from './Tx';
 
@@ -285,7 +285,7 @@ async function assertNoChurn(tx: Tx, lead: Lead, stage: Stage) {
 		`SELECT actor FROM events WHERE lead_id = $1 AND type = 'lead.stage_changed' AND occurred_at >= $2`,
 		[lead.id, since],
 	);
-	const byWorkflows = rows.filter((r) => String(typeof r.actor === 'string' ? r.actor : JSON.stringify(r.actor)).includes('"workflow"')).length;
+	const byWorkflows = rows.filter((r) => json<Actor>(r.actor, { kind: 'system' }).kind === 'workflow').length;
 	if (byWorkflows >= MAX_STAGE_CHANGES_PER_WINDOW) {
 		throw conflict(
 			'stage',

@@ -1,14 +1,12 @@
 import {
 	type IExecuteFunctions,
-	type ILoadOptionsFunctions,
 	type INodeExecutionData,
-	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { actionDescription, actionMethods } from '../shared/nodeBase';
 import { runItems } from '../shared/runItems';
-import { storeFor } from '../shared/storeFromCredential';
+import { getStages } from '../shared/stageOptions';
 import * as lead from './resources/lead';
 import * as member from './resources/member';
 import * as stage from './resources/stage';
@@ -40,12 +38,7 @@ export class Lead implements INodeType {
 
 	methods = {
 		...actionMethods(),
-		loadOptions: {
-			async getStages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-				const stages = await (await storeFor(await this.getCredentials('leadStoreApi'))).read((t) => t.listStages());
-				return stages.map((s) => ({ name: s.name, value: String(s.id) }));
-			},
-		},
+		loadOptions: { getStages },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,4 +1,4 @@
-/** Stage dropdowns (loadOptions) of the lead triggers. */
+/** Stage dropdowns (loadOptions) of the Lead node and the lead triggers. */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { Stage } from '../../core';
 import { storeFor } from './storeFromCredential';
