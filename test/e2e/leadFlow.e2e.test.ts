@@ -105,7 +105,7 @@ test('a workflow using all four actions leaves the note, the task, the new stage
 			node('Create Lead', LEAD, { resource: 'lead', operation: 'create', name: 'Alan Turing', email: 'alan@example.com', phone: '', additionalFields: { source: 'Facebook Ads' } }, 200),
 			// The steps take the lead from the incoming item: their lead parameter keeps its default.
 			node('Note', 'n8n-nodes-lead-management.createLeadNote', { content: '=Came in from {{ $json.source }}', pinned: true }, 400),
-			node('Task', 'n8n-nodes-lead-management.createLeadTask', { type: 'call', description: 'Call back', due: 'after', dueAmount: 2, dueUnit: 'days', assignTo: 'nobody', priority: 'high' }, 600),
+			node('Task', 'n8n-nodes-lead-management.createLeadTask', { type: 'call', description: 'Call back', due: 'after', dueAmount: 2, dueUnit: 'days', assignTo: 'none', priority: 'high' }, 600),
 			node('Stage', 'n8n-nodes-lead-management.updateLeadStage', { stage: { __rl: true, mode: 'name', value: 'Qualified' } }, 800),
 			node('Assign', 'n8n-nodes-lead-management.assignLead', {
 				mode: 'roundRobin',
