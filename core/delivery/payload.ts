@@ -1,4 +1,9 @@
-/** What the event triggers hand to n8n: the event with its lead, enriched for workflows. */
+/**
+ * What the event triggers hand to n8n: the event with its lead, enriched for workflows. Each
+ * deliverable event type has its own mapper; a row of any other type is an error, never
+ * silently shaped like another event.
+ */
+import { LeadStoreError } from '../errors';
 import type { Actor, Lead, StageKind } from '../model';
 import { json, toLead, type Row } from '../store/rows';
 
@@ -34,29 +39,47 @@ export interface LeadStageChangedDelivery extends DeliveredBase {
 }
 
 export type DeliveredEvent = LeadCreatedDelivery | LeadStageChangedDelivery;
+export type DeliverableEventType = DeliveredEvent['type'];
+
+type Mapper<T extends DeliveredEvent> = (base: DeliveredBase, row: Row, stageKinds: ReadonlyMap<number, StageKind>) => T;
+
+/** One mapper per deliverable event type: the compiler refuses a type without one. */
+const MAPPERS: { [K in DeliverableEventType]: Mapper<Extract<DeliveredEvent, { type: K }>> } = {
+	'lead.created': (base) => ({ type: 'lead.created', ...base }),
+	'lead.stage_changed': (base, row, stageKinds) => {
+		const data = json<Record<string, unknown>>(row.ev_data, {});
+		const snapshot = (id: unknown, name: unknown): StageSnapshot => ({
+			id: Number(id),
+			name: String(name ?? ''),
+			kind: stageKinds.get(Number(id)) ?? null,
+		});
+		return {
+			type: 'lead.stage_changed',
+			...base,
+			previousStage: snapshot(data.fromStageId, data.fromStage),
+			newStage: snapshot(data.toStageId, data.toStage),
+			changedAt: base.occurredAt,
+			changedBy: base.actor,
+		};
+	},
+};
+
+export const DELIVERABLE_EVENT_TYPES = Object.keys(MAPPERS) as DeliverableEventType[];
+
+const isDeliverable = (type: unknown): type is DeliverableEventType => typeof type === 'string' && Object.hasOwn(MAPPERS, type);
 
 /** Row of eventQuery's SELECT (event columns prefixed ev_, lead columns as LEAD_SELECT) → payload. */
 export function toDelivered(row: Row, stageKinds: ReadonlyMap<number, StageKind>): DeliveredEvent {
-	const base = {
+	const type = row.ev_type;
+	if (!isDeliverable(type)) {
+		throw new LeadStoreError('invalid', `event ${String(row.ev_id)} has type ${JSON.stringify(type)}, which no lead trigger delivers`, 'event');
+	}
+	const base: DeliveredBase = {
 		eventId: Number(row.ev_id),
 		occurredAt: Number(row.ev_occurred_at),
 		actor: json<Actor>(row.ev_actor, { kind: 'system' }),
 		causationDepth: Number(row.ev_causation_depth),
 		lead: toLead(row),
 	};
-	if (row.ev_type !== 'lead.stage_changed') return { type: 'lead.created', ...base };
-	const data = json<Record<string, unknown>>(row.ev_data, {});
-	const snapshot = (id: unknown, name: unknown): StageSnapshot => ({
-		id: Number(id),
-		name: String(name ?? ''),
-		kind: stageKinds.get(Number(id)) ?? null,
-	});
-	return {
-		type: 'lead.stage_changed',
-		...base,
-		previousStage: snapshot(data.fromStageId, data.fromStage),
-		newStage: snapshot(data.toStageId, data.toStage),
-		changedAt: base.occurredAt,
-		changedBy: base.actor,
-	};
+	return (MAPPERS[type] as Mapper<DeliveredEvent>)(base, row, stageKinds);
 }

@@ -2,12 +2,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 const TIME_KEYS = new Set(['createdAt', 'updatedAt', 'lastActivityAt', 'dueAt', 'completedAt', 'at', 'occurredAt', 'firedAt', 'changedAt', 'staleSince', 'checkedAt']);
+/** User data: copied as stored. A custom field named "dueAt" holding 5 stays 5. */
+const OPAQUE_KEYS = new Set(['custom']);
 
 export function toJson(value: unknown): IDataObject {
 	return convert(value) as IDataObject;
 }
 
 function convert(value: unknown, key?: string): unknown {
+	if (key && OPAQUE_KEYS.has(key)) return value;
 	if (Array.isArray(value)) return value.map((v) => convert(v));
 	if (value && typeof value === 'object') {
 		const out: IDataObject = {};
