@@ -1,4 +1,5 @@
 /** The lead-management data model as the core hands it out. Times are epoch milliseconds. */
+import type { LeadFieldKinds, LeadFieldName, WritableLeadField } from './fields/leadFields';
 
 export const STAGE_KINDS = ['open', 'won', 'lost'] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
@@ -36,39 +37,36 @@ export interface Member {
 
 export type CustomFields = Record<string, unknown>;
 
-export interface Lead {
+/** A lead's owner as a lead carries it. */
+export type LeadOwner = Pick<Member, 'id' | 'name' | 'email' | 'active'>;
+
+/** What each kind of lead field (core/fields/leadFields.ts) holds on a Lead, and takes in LeadFields. */
+interface LeadFieldValue {
 	id: number;
-	name: string | null;
+	text: string | null;
 	email: string | null;
-	phone: string | null;
-	stage: Stage;
-	source: string | null;
-	type: string | null;
 	priority: Priority | null;
-	gender: string | null;
-	owner: Pick<Member, 'id' | 'name' | 'email' | 'active'> | null;
+	stage: Stage;
+	member: LeadOwner | null;
 	custom: CustomFields;
-	createdAt: number;
-	updatedAt: number;
-	lastActivityAt: number;
-	lastActivityKind: ActivityKind;
-	/** Counts activities: a new episode of (in)activity starts each time it grows. */
-	episode: number;
+	time: number;
+	count: number;
+	activityKind: ActivityKind;
+}
+interface LeadFieldInput {
+	text: string | null;
+	email: string | null;
+	priority: Priority | string | null;
+	stage: StageRef;
+	member: MemberRef | null;
+	custom: CustomFields;
 }
 
-/** Fields a caller may set on a lead. Stage and owner are given by id, name or email. */
-export interface LeadFields {
-	name?: string | null;
-	email?: string | null;
-	phone?: string | null;
-	stage?: StageRef;
-	source?: string | null;
-	type?: string | null;
-	priority?: Priority | string | null;
-	gender?: string | null;
-	owner?: MemberRef | null;
-	custom?: CustomFields;
-}
+/** A lead as the store hands it out: one property per entry of LEAD_FIELDS. */
+export type Lead = { [K in LeadFieldName]: LeadFieldValue[LeadFieldKinds[K]] };
+
+/** Fields a caller may set on a lead (LEAD_FIELDS' writable ones). Stage and owner are given by id, name or email. */
+export type LeadFields = { [K in WritableLeadField]?: LeadFieldInput[LeadFieldKinds[K] & keyof LeadFieldInput] };
 
 export type StageRef = number | string | { id: number } | { name: string };
 export type MemberRef = number | string | { id: number } | { email: string };

@@ -8,7 +8,7 @@ import { compileFilter } from '../filters/audienceFilter';
 import type { StageKind } from '../model';
 import type { Dialect } from '../sql/SqlDriver';
 import { latestEventId } from '../store/events';
-import type { Row } from '../store/rows';
+import { LEAD_COLUMNS, LEAD_JOINS, type Row } from '../store/rows';
 import type { Tx } from '../store/Tx';
 import type { EventCriteria } from './criteria';
 import { toDelivered, type DeliveredEvent } from './payload';
@@ -16,9 +16,7 @@ import { toDelivered, type DeliveredEvent } from './payload';
 // Lead columns named as LEAD_SELECT names them (so toLead reads the row); event columns ev_*.
 const EVENT_LEAD_SELECT = `SELECT e.id AS ev_id, e.type AS ev_type, e.occurred_at AS ev_occurred_at, e.actor AS ev_actor,
 	e.causation_depth AS ev_causation_depth, e.data AS ev_data,
-	l.*, s.name AS stage_name, s.kind AS stage_kind, s.position AS stage_position,
-	m.name AS owner_name, m.email AS owner_email, m.active AS owner_active
-	FROM events e JOIN leads l ON l.id = e.lead_id JOIN stages s ON s.id = l.stage_id LEFT JOIN members m ON m.id = l.owner_id`;
+	${LEAD_COLUMNS} FROM events e JOIN leads l ON l.id = e.lead_id ${LEAD_JOINS}`;
 
 /** An integer from the event's JSON data; `key` is one of our constants, never user text. */
 const dataInt = (dialect: Dialect, key: 'fromStageId' | 'toStageId') =>

@@ -5,23 +5,12 @@
  */
 import { invalid } from '../errors';
 import type { Dialect } from '../sql/SqlDriver';
+import { FILTERABLE_LEAD_FIELDS, type FilterableLeadField, type LeadFieldKind } from '../fields/leadFields';
 import { customFieldKey, describe, optionalTime } from '../validation';
 
-export const FILTER_FIELDS = [
-	'stage',
-	'source',
-	'type',
-	'priority',
-	'gender',
-	'owner',
-	'name',
-	'email',
-	'phone',
-	'custom',
-	'createdAt',
-	'lastActivityAt',
-] as const;
-export type FilterField = (typeof FILTER_FIELDS)[number];
+/** The lead fields a condition can test: LEAD_FIELDS' filterable ones. */
+export const FILTER_FIELDS: readonly FilterField[] = FILTERABLE_LEAD_FIELDS.map((f) => f.name);
+export type FilterField = FilterableLeadField;
 
 export const FILTER_OPERATORS = [
 	'equals',
@@ -56,24 +45,30 @@ export const isGroup = (c: FilterCondition | FilterGroup): c is FilterGroup =>
 const MAX_CONDITIONS = 200;
 const MAX_DEPTH = 6;
 
-type ColumnKind = 'text' | 'reference' | 'time';
-const COLUMNS: Record<Exclude<FilterField, 'custom'>, { column: string; kind: ColumnKind }> = {
-	stage: { column: 'l.stage_id', kind: 'reference' },
-	owner: { column: 'l.owner_id', kind: 'reference' },
-	source: { column: 'l.source', kind: 'text' },
-	type: { column: 'l.type', kind: 'text' },
-	priority: { column: 'l.priority', kind: 'text' },
-	gender: { column: 'l.gender', kind: 'text' },
-	name: { column: 'l.name', kind: 'text' },
-	email: { column: 'l.email', kind: 'text' },
-	phone: { column: 'l.phone', kind: 'text' },
-	createdAt: { column: 'l.created_at', kind: 'time' },
-	lastActivityAt: { column: 'l.last_activity_at', kind: 'time' },
+type ColumnKind = 'text' | 'reference' | 'time' | 'custom';
+const COLUMN_KIND: Partial<Record<LeadFieldKind, ColumnKind>> = {
+	text: 'text',
+	email: 'text',
+	priority: 'text',
+	stage: 'reference',
+	member: 'reference',
+	custom: 'custom',
+	time: 'time',
 };
+/** Each filter field's SQL column over `leads l`, how it compares, and (references) the table it points at. */
+const COLUMNS = Object.fromEntries(
+	FILTERABLE_LEAD_FIELDS.map((f) => {
+		const kind = COLUMN_KIND[f.kind];
+		if (!kind) throw new Error(`lead field ${f.name}: a ${f.kind} field cannot be filtered`);
+		return [f.name, { column: `l.${f.column}`, kind, table: f.kind === 'stage' ? 'stages' : 'members' }];
+	}),
+) as Record<FilterField, { column: string; kind: ColumnKind; table: string }>;
 
 // Which operators make sense for which kind of column.
+const TEXT_OPERATORS: readonly FilterOperator[] = ['equals', 'not_equals', 'is_one_of', 'is_not_one_of', 'is_empty', 'is_not_empty', 'contains'];
 const OPERATORS_FOR: Record<ColumnKind, readonly FilterOperator[]> = {
-	text: ['equals', 'not_equals', 'is_one_of', 'is_not_one_of', 'is_empty', 'is_not_empty', 'contains'],
+	text: TEXT_OPERATORS,
+	custom: TEXT_OPERATORS,
 	reference: ['equals', 'not_equals', 'is_one_of', 'is_not_one_of', 'is_empty', 'is_not_empty', 'contains'],
 	time: ['before', 'after', 'is_empty', 'is_not_empty'],
 };
@@ -110,12 +105,12 @@ async function resolveCondition(c: FilterCondition, resolver: FilterResolver, at
 	if (!(FILTER_FIELDS as readonly string[]).includes(c.field)) {
 		throw invalid(`${at}.field`, `${at}.field must be one of ${FILTER_FIELDS.join(', ')}; got ${describe(c.field)}`);
 	}
-	const kind: ColumnKind = c.field === 'custom' ? 'text' : COLUMNS[c.field].kind;
+	const kind = COLUMNS[c.field].kind;
 	if (!OPERATORS_FOR[kind].includes(c.operator)) {
 		throw invalid(`${at}.operator`, `${at}: operator ${describe(c.operator)} does not apply to ${c.field}; use one of ${OPERATORS_FOR[kind].join(', ')}`);
 	}
 	const out: FilterCondition = { field: c.field, operator: c.operator };
-	if (c.field === 'custom') out.customField = customFieldKey(`${at}.customField`, String(c.customField ?? ''));
+	if (kind === 'custom') out.customField = customFieldKey(`${at}.customField`, String(c.customField ?? ''));
 	if (c.operator === 'is_empty' || c.operator === 'is_not_empty') return out;
 
 	const list = c.operator === 'is_one_of' || c.operator === 'is_not_one_of';
@@ -126,7 +121,7 @@ async function resolveCondition(c: FilterCondition, resolver: FilterResolver, at
 	if (kind === 'time') {
 		out.value = optionalTime(`${at}.value`, c.value);
 	} else if (kind === 'reference' && c.operator !== 'contains') {
-		const resolve = c.field === 'stage' ? resolver.stageId : resolver.memberId;
+		const resolve = COLUMNS[c.field].table === 'stages' ? resolver.stageId : resolver.memberId;
 		const ids = [];
 		for (const v of values) ids.push(await resolve.call(resolver, v, `${at}.value`));
 		out.value = list ? ids : ids[0];
@@ -162,14 +157,10 @@ function compileCondition(c: FilterCondition, dialect: Dialect, params: unknown[
 	// SQLite's lower() folds ASCII only ("É" stays "É") where PostgreSQL's folds all of Unicode;
 	// the SQLite driver registers lead_fold (JS toLowerCase) so both ignore case the same way.
 	const fold = (expr: string) => (dialect === 'sqlite' ? `lead_fold(${expr})` : `lower(${expr})`);
-	let column: string;
-	let kind: ColumnKind;
-	if (c.field === 'custom') {
-		kind = 'text';
-		column = customFieldText(dialect, p(c.customField));
-	} else {
-		({ column, kind } = COLUMNS[c.field]);
-	}
+	const { kind: columnKind, table } = COLUMNS[c.field];
+	// A custom field compares as text: its value under the condition's key.
+	const column = columnKind === 'custom' ? customFieldText(dialect, COLUMNS[c.field].column, p(c.customField)) : COLUMNS[c.field].column;
+	const kind = columnKind === 'custom' ? 'text' : columnKind;
 
 	if (kind === 'time') {
 		if (c.operator === 'is_empty') return `${column} IS NULL`;
@@ -192,7 +183,6 @@ function compileCondition(c: FilterCondition, dialect: Dialect, params: unknown[
 				return `${column} IS NOT NULL`;
 			case 'contains': {
 				// Contains on a reference looks at its name: "stage contains Qual".
-				const table = c.field === 'stage' ? 'stages' : 'members';
 				return `${column} IN (SELECT id FROM ${table} WHERE ${fold('name')} LIKE ${p(likePattern(String(c.value)))} ESCAPE '\\')`;
 			}
 		}
@@ -227,8 +217,8 @@ function inList(expr: string, values: unknown[], p: (v: unknown) => string, nega
 const likePattern = (value: string) => `%${value.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /** A custom field as text, the same on both engines (true stays "true", 5 stays "5"). */
-function customFieldText(dialect: Dialect, keyParam: string): string {
-	if (dialect === 'postgres') return `(l.custom ->> ${keyParam})`;
+function customFieldText(dialect: Dialect, column: string, keyParam: string): string {
+	if (dialect === 'postgres') return `(${column} ->> ${keyParam})`;
 	const path = `'$."' || ${keyParam} || '"'`;
-	return `(CASE json_type(l.custom, ${path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(json_extract(l.custom, ${path}) AS TEXT) END)`;
+	return `(CASE json_type(${column}, ${path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(json_extract(${column}, ${path}) AS TEXT) END)`;
 }

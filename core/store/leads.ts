@@ -1,6 +1,7 @@
 /** Leads: create, read, list, update, delete; activities; stage changes. */
 import { conflict, invalid, notFound } from '../errors';
 import { compileFilter, resolveFilter, type FilterGroup } from '../filters/audienceFilter';
+import { CONTACT_LEAD_FIELDS, CONTACT_RULE, WRITABLE_LEAD_FIELDS, type LeadFieldEntry } from '../fields/leadFields';
 import type { Activity, Actor, CustomFields, Lead, LeadFields, Page, Stage, WriteContext } from '../model';
 import {
 	activityKind,
@@ -45,47 +46,54 @@ export async function getLead(tx: Tx, id: unknown, field = 'lead'): Promise<Lead
 	return lead;
 }
 
-/** Plain column values from caller fields; `undefined` means "not given". */
-async function columnsFrom(tx: Tx, fields: LeadFields) {
-	const out: Record<string, unknown> = {};
-	if ('name' in fields) out.name = optionalText('name', fields.name, LIMITS.name);
-	if ('email' in fields) out.email = optionalEmail('email', fields.email);
-	if ('phone' in fields) out.phone = optionalText('phone', fields.phone, LIMITS.phone);
-	if ('source' in fields) out.source = optionalText('source', fields.source, LIMITS.source);
-	if ('type' in fields) out.type = optionalText('type', fields.type, LIMITS.type);
-	if ('priority' in fields) out.priority = priority('priority', fields.priority);
-	if ('gender' in fields) out.gender = optionalText('gender', fields.gender, LIMITS.gender);
-	if ('custom' in fields) out.custom = customFields('custom', fields.custom);
-	if ('owner' in fields) {
-		out.owner_id = fields.owner === null || fields.owner === undefined || fields.owner === '' ? null : (await resolveMember(tx, fields.owner, 'owner')).id;
+/** A writable field's column value from what the caller gave; stages go through changeStage. */
+async function columnValue(tx: Tx, f: LeadFieldEntry, value: unknown): Promise<unknown> {
+	switch (f.kind) {
+		case 'email':
+			return optionalEmail(f.name, value);
+		case 'priority':
+			return priority(f.name, value);
+		case 'member':
+			return value === null || value === undefined || value === '' ? null : (await resolveMember(tx, value, f.name)).id;
+		case 'custom':
+			return customFields(f.name, value);
+		default:
+			return optionalText(f.name, value, f.limit!);
+	}
+}
+
+/** Column values of the non-stage fields the caller gave, keyed by field name; absent means "not given". */
+async function columnsFrom(tx: Tx, fields: LeadFields): Promise<Map<LeadFieldEntry, unknown>> {
+	const out = new Map<LeadFieldEntry, unknown>();
+	for (const f of WRITABLE_LEAD_FIELDS) {
+		if (f.kind !== 'stage' && f.name in fields) out.set(f, await columnValue(tx, f, fields[f.name]));
 	}
 	return out;
 }
 
+/** What a column holds for an empty field (custom fields: no keys). */
+const emptyColumn = (f: LeadFieldEntry) => (f.kind === 'custom' ? '{}' : null);
+const toColumn = (f: LeadFieldEntry, value: unknown) => (f.kind === 'custom' ? JSON.stringify(value) : value);
+
 export async function createLead(tx: Tx, fields: LeadFields, context: WriteContext = {}): Promise<Lead> {
-	const columns = await columnsFrom(tx, fields);
-	const stage = fields.stage === undefined || fields.stage === null || fields.stage === '' ? await defaultStage(tx) : await resolveStage(tx, fields.stage);
-	if (columns.name === null && columns.email === null && columns.phone === null) {
-		throw invalid('name', 'a lead needs at least a name, an email or a phone number');
+	const given = await columnsFrom(tx, fields);
+	const stage = isEmpty(fields.stage) ? await defaultStage(tx) : await resolveStage(tx, fields.stage);
+	if (CONTACT_LEAD_FIELDS.every((f) => isEmpty(given.get(f)))) {
+		throw invalid(CONTACT_LEAD_FIELDS[0].name, CONTACT_RULE);
+	}
+	const columns: string[] = [];
+	const values: unknown[] = [];
+	for (const f of WRITABLE_LEAD_FIELDS) {
+		columns.push(f.column);
+		values.push(f.kind === 'stage' ? stage.id : given.has(f) ? toColumn(f, given.get(f)) : emptyColumn(f));
 	}
 	const now = tx.now();
+	values.push(now);
+	const at = `$${values.length}`;
 	const row = await tx.s.get<{ id: number }>(
-		`INSERT INTO leads (name, email, phone, stage_id, source, type, priority, gender, owner_id, custom,
-			created_at, updated_at, last_activity_at, last_activity_kind, episode)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, 'created', 1) RETURNING id`,
-		[
-			columns.name ?? null,
-			columns.email ?? null,
-			columns.phone ?? null,
-			stage.id,
-			columns.source ?? null,
-			columns.type ?? null,
-			columns.priority ?? null,
-			columns.gender ?? null,
-			columns.owner_id ?? null,
-			JSON.stringify(columns.custom ?? {}),
-			now,
-		],
+		`INSERT INTO leads (${columns.join(', ')}, created_at, updated_at, last_activity_at, last_activity_kind, episode)
+		VALUES (${values.slice(0, -1).map((_, i) => `$${i + 1}`).join(', ')}, ${at}, ${at}, ${at}, 'created', 1) RETURNING id`,
+		values,
 	);
 	const id = Number(row!.id);
 	await insertActivity(tx, id, { kind: 'created', direction: null, at: now, details: null });
@@ -119,6 +127,12 @@ export const filterResolver = (tx: Tx) => ({
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
 
+/** A lead's field as its column holds it (a member field: the member's id). */
+function currentColumn(lead: Lead, f: LeadFieldEntry): unknown {
+	const value = lead[f.name];
+	return f.kind === 'member' ? ((value as Lead['owner'])?.id ?? null) : value;
+}
+
 /**
  * Updates a lead. With `overwrite` off, only fields that are empty now are filled (as CRMs'
  * "overwrite existing values" switch does); custom fields merge key by key the same way.
@@ -134,41 +148,38 @@ export async function updateLead(
 	const overwrite = options.overwrite ?? true;
 	const lead = await getLead(tx, id);
 	const { stage, ...rest } = fields;
-	const columns = await columnsFrom(tx, rest);
-	const current: Record<string, unknown> = {
-		name: lead.name,
-		email: lead.email,
-		phone: lead.phone,
-		source: lead.source,
-		type: lead.type,
-		priority: lead.priority,
-		gender: lead.gender,
-		owner_id: lead.owner?.id ?? null,
-	};
-	const changes: Record<string, unknown> = {};
-	for (const [column, value] of Object.entries(columns)) {
-		if (column === 'custom') continue;
-		if (!overwrite && !isEmpty(current[column])) continue;
-		if (current[column] !== value) changes[column] = value;
+	const given = await columnsFrom(tx, rest);
+	// Changed columns, keyed by field name, in LEAD_FIELDS order with custom fields merged last.
+	const changes = new Map<LeadFieldEntry, unknown>();
+	for (const [f, value] of given) {
+		if (f.kind === 'custom') continue;
+		const current = currentColumn(lead, f);
+		if (!overwrite && !isEmpty(current)) continue;
+		if (current !== value) changes.set(f, value);
 	}
-	if (columns.custom) {
-		const merged: CustomFields = { ...lead.custom };
-		for (const [key, value] of Object.entries(columns.custom as CustomFields)) {
-			if (overwrite || isEmpty(merged[key])) merged[key] = value;
+	for (const [f, value] of given) {
+		if (f.kind !== 'custom') continue;
+		const before = lead[f.name as 'custom'];
+		const merged: CustomFields = { ...before };
+		for (const [key, v] of Object.entries(value as CustomFields)) {
+			if (overwrite || isEmpty(merged[key])) merged[key] = v;
 		}
-		if (JSON.stringify(merged) !== JSON.stringify(lead.custom)) changes.custom = JSON.stringify(merged);
+		if (JSON.stringify(merged) !== JSON.stringify(before)) changes.set(f, merged);
 	}
-	const changed = Object.keys(changes).map((c) => (c === 'owner_id' ? 'owner' : c));
+	const changed: string[] = [...changes.keys()].map((f) => f.name);
 	if (changed.length > 0) {
-		const sets = Object.keys(changes).map((c, i) => `${c} = $${i + 2}`);
+		const sets = [...changes.keys()].map((f, i) => `${f.column} = $${i + 2}`);
 		await tx.s.run(`UPDATE leads SET ${sets.join(', ')}, updated_at = $${sets.length + 2} WHERE id = $1`, [
 			lead.id,
-			...Object.values(changes),
+			...[...changes].map(([f, value]) => toColumn(f, value)),
 			tx.now(),
 		]);
 		await appendEvent(tx, 'lead.updated', lead.id, { changed }, context);
-		if ('owner_id' in changes) {
-			await recordAssignment(tx, lead.id, changes.owner_id as number | null, null, changes.owner_id === null ? 'unassign' : 'member', lead.owner?.id ?? null, context);
+		// The owner's changes are assignments: recorded in its history and as lead.assigned.
+		const owner = [...changes.keys()].find((f) => f.name === 'owner');
+		if (owner) {
+			const memberId = changes.get(owner) as number | null;
+			await recordAssignment(tx, lead.id, memberId, null, memberId === null ? 'unassign' : 'member', lead.owner?.id ?? null, context);
 		}
 	}
 	if (stage !== undefined && stage !== null && stage !== '' && overwrite) {

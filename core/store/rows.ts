@@ -1,4 +1,5 @@
 /** Row → model mappers. SQLite hands back 0/1 and JSON text where PostgreSQL has booleans and objects. */
+import { LEAD_FIELD_LIST, type LeadFieldEntry } from '../fields/leadFields';
 import type { Activity, ActivityKind, Actor, Lead, LeadEvent, Member, Note, Priority, Stage, StageKind, Task } from '../model';
 
 export type Row = Record<string, unknown>;
@@ -10,9 +11,28 @@ const num = (v: unknown) => Number(v);
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-export const LEAD_SELECT = `SELECT l.*, s.name AS stage_name, s.kind AS stage_kind, s.position AS stage_position,
-	m.name AS owner_name, m.email AS owner_email, m.active AS owner_active
-	FROM leads l JOIN stages s ON s.id = l.stage_id LEFT JOIN members m ON m.id = l.owner_id`;
+/** Each lead field's columns in a SELECT: its own, plus the joined stage's / owner's, as `<field>_<column>`. */
+export const LEAD_COLUMNS = [
+	'l.*',
+	...LEAD_FIELD_LIST.flatMap((f) =>
+		f.kind === 'stage'
+			? ['name', 'kind', 'position'].map((c) => `${f.join}.${c} AS ${f.name}_${c}`)
+			: f.kind === 'member'
+				? ['name', 'email', 'active'].map((c) => `${f.join}.${c} AS ${f.name}_${c}`)
+				: [],
+	),
+].join(', ');
+
+/** Joins the stage (always set) and the member fields (may be empty) to `leads l`. */
+export const LEAD_JOINS = LEAD_FIELD_LIST.flatMap((f) =>
+	f.kind === 'stage'
+		? [`JOIN stages ${f.join} ON ${f.join}.id = l.${f.column}`]
+		: f.kind === 'member'
+			? [`LEFT JOIN members ${f.join} ON ${f.join}.id = l.${f.column}`]
+			: [],
+).join(' ');
+
+export const LEAD_SELECT = `SELECT ${LEAD_COLUMNS} FROM leads l ${LEAD_JOINS}`;
 
 export const toStage = (r: Row): Stage => ({
 	id: num(r.id),
@@ -30,27 +50,34 @@ export const toMember = (r: Row): Member => ({
 	updatedAt: num(r.updated_at),
 });
 
-export const toLead = (r: Row): Lead => ({
-	id: num(r.id),
-	name: str(r.name),
-	email: str(r.email),
-	phone: str(r.phone),
-	stage: { id: num(r.stage_id), name: String(r.stage_name), kind: r.stage_kind as StageKind, position: num(r.stage_position) },
-	source: str(r.source),
-	type: str(r.type),
-	priority: str(r.priority) as Priority | null,
-	gender: str(r.gender),
-	owner:
-		r.owner_id === null || r.owner_id === undefined
-			? null
-			: { id: num(r.owner_id), name: String(r.owner_name), email: str(r.owner_email), active: bool(r.owner_active) },
-	custom: json(r.custom, {}),
-	createdAt: num(r.created_at),
-	updatedAt: num(r.updated_at),
-	lastActivityAt: num(r.last_activity_at),
-	lastActivityKind: r.last_activity_kind as ActivityKind,
-	episode: num(r.episode),
-});
+/** A LEAD_SELECT row → Lead, field by field as LEAD_FIELDS describes them. */
+export const toLead = (r: Row): Lead => {
+	const lead: Record<string, unknown> = {};
+	for (const f of LEAD_FIELD_LIST) lead[f.name] = leadValue(r, f);
+	return lead as Lead;
+};
+
+function leadValue(r: Row, f: LeadFieldEntry): unknown {
+	const v = r[f.column];
+	switch (f.kind) {
+		case 'id':
+		case 'time':
+		case 'count':
+			return num(v);
+		case 'stage':
+			return { id: num(v), name: String(r[`${f.name}_name`]), kind: r[`${f.name}_kind`] as StageKind, position: num(r[`${f.name}_position`]) };
+		case 'member':
+			return v === null || v === undefined
+				? null
+				: { id: num(v), name: String(r[`${f.name}_name`]), email: str(r[`${f.name}_email`]), active: bool(r[`${f.name}_active`]) };
+		case 'custom':
+			return json(v, {});
+		case 'activityKind':
+			return v as ActivityKind;
+		default:
+			return str(v);
+	}
+}
 
 export const toNote = (r: Row): Note => ({
 	id: num(r.id),
