@@ -7,15 +7,14 @@ import {
 import { actionDescription, actionMethods } from '../shared/nodeBase';
 import { runItems } from '../shared/runItems';
 import { getStages } from '../shared/stageOptions';
-import * as lead from './resources/lead';
-import * as member from './resources/member';
-import * as stage from './resources/stage';
+import { withOperationSubtitle } from '../shared/subtitles';
+import { resourceOptions, resources, router } from './router';
 
 export class Lead implements INodeType {
-	description: INodeTypeDescription = actionDescription({
+	// The subtitle names the chosen operation and resource by their labels.
+	description: INodeTypeDescription = withOperationSubtitle(actionDescription({
 		displayName: 'Lead',
 		name: 'lead',
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Create, find, update and delete leads; log activities; manage stages and the team',
 		properties: [
 			{
@@ -23,18 +22,14 @@ export class Lead implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'Lead', value: 'lead' },
-					{ name: 'Stage', value: 'stage' },
-					{ name: 'Team Member', value: 'member' },
-				],
+				options: resourceOptions,
 				default: 'lead',
 			},
-			...lead.description,
-			...stage.description,
-			...member.description,
+			...resources.lead.description,
+			...resources.stage.description,
+			...resources.member.description,
 		],
-	});
+	}));
 
 	methods = {
 		...actionMethods(),
@@ -42,14 +37,6 @@ export class Lead implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const fn = this;
-		return runItems(fn, async (ops, i, context) => {
-			const resource = fn.getNodeParameter('resource', i) as string;
-			const operation = fn.getNodeParameter('operation', i) as string;
-			if (resource === 'stage') return stage.execute(fn, ops, i, operation);
-			if (resource === 'member') return member.execute(fn, ops, i, operation);
-			const handler = lead.operations[operation as keyof typeof lead.operations];
-			return handler.execute(fn, ops, i, context);
-		});
+		return runItems(this, router(this));
 	}
 }

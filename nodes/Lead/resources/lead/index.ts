@@ -1,4 +1,5 @@
-import type { INodeProperties } from 'n8n-workflow';
+/** Lead operations: one module per operation, each with its parameters and its handler. */
+import { resource } from '../operation';
 import * as create from './create';
 import * as del from './delete';
 import * as get from './get';
@@ -9,35 +10,19 @@ import * as getTasks from './getTasks';
 import * as logActivity from './logActivity';
 import * as update from './update';
 
-export const operations = { create, delete: del, get, getAssignments, getMany, getNotes, getTasks, update, logActivity };
-
-export const description: INodeProperties[] = [
+export const { operations, operationOptions, description } = resource(
+	'lead',
+	{ create, get, getMany, getAssignments, getNotes, getTasks, update, delete: del, logActivity },
 	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['lead'] } },
-		options: [
-			{ name: 'Create', value: 'create', action: 'Create a lead' },
-			{ name: 'Delete', value: 'delete', action: 'Delete a lead' },
-			{ name: 'Get', value: 'get', action: 'Get a lead' },
-			{ name: 'Get Assignment History', value: 'getAssignments', action: 'Get the assignment history of a lead' },
-			{ name: 'Get Many', value: 'getMany', action: 'Get many leads' },
-			{ name: 'Get Notes', value: 'getNotes', action: 'Get the notes of a lead' },
-			{ name: 'Get Tasks', value: 'getTasks', action: 'Get the tasks of a lead' },
-			{ name: 'Log Activity', value: 'logActivity', action: 'Log an activity on a lead' },
-			{ name: 'Update', value: 'update', action: 'Update a lead' },
-		],
-		default: 'create',
+		create: { name: 'Create', action: 'Create a lead' },
+		delete: { name: 'Delete', action: 'Delete a lead' },
+		get: { name: 'Get', action: 'Get a lead' },
+		getAssignments: { name: 'Get Assignment History', action: 'Get the assignment history of a lead' },
+		getMany: { name: 'Get Many', action: 'Get many leads' },
+		getNotes: { name: 'Get Notes', action: 'Get the notes of a lead' },
+		getTasks: { name: 'Get Tasks', action: 'Get the tasks of a lead' },
+		logActivity: { name: 'Log Activity', action: 'Log an activity on a lead' },
+		update: { name: 'Update', action: 'Update a lead' },
 	},
-	...create.description,
-	...get.description,
-	...getMany.description,
-	...getAssignments.description,
-	...getNotes.description,
-	...getTasks.description,
-	...update.description,
-	...del.description,
-	...logActivity.description,
-];
+	'create',
+);

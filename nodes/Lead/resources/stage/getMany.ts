@@ -1,0 +1,9 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { LeadOps } from '../../../../core';
+
+export const description: INodeProperties[] = [];
+
+/** One item per stage, in pipeline order. */
+export async function execute(_fn: IExecuteFunctions, ops: LeadOps) {
+	return (await ops.listStages()).map((s) => ({ ...s }));
+}
