@@ -135,7 +135,7 @@ export class EventFeed {
 	private async persist() {
 		const target = this.position;
 		if (target <= this.saved) return;
-		await this.store.transaction((ops) => saveCursor(ops.tx, this.subscription.id, target));
+		await this.store.bookkeeping((ops) => saveCursor(ops.tx, this.subscription.id, target));
 		this.saved = Math.max(this.saved, target);
 	}
 }

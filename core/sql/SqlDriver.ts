@@ -19,6 +19,12 @@ export interface SqlSession {
 export interface TransactionOptions {
 	/** A read-only transaction never waits for writers (SQLite: a deferred BEGIN). */
 	readOnly?: boolean;
+	/**
+	 * A small write of delivery bookkeeping (a trigger's cursor) that writes no events: it must
+	 * not queue behind the event writers, and must be safe to run again (SQLite retries it when
+	 * the file is busy).
+	 */
+	bookkeeping?: boolean;
 }
 
 export interface SqlDriver {

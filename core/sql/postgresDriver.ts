@@ -61,6 +61,8 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		ssl: config.ssl,
 		connectionTimeoutMillis: config.connectTimeoutMs ?? 5_000,
 		options: `-c search_path=${schema}`,
+		// Names the connections in pg_stat_activity, so an operator sees whose they are.
+		application_name: `n8n-lead-store:${schema}`.slice(0, 63),
 		types: typeParsers,
 	};
 	const pool = new Pool({ ...clientConfig, max: config.maxConnections ?? 10 });

@@ -42,95 +42,136 @@ const adaptSql = (sql: string) => sql.replace(/\$(\d+)/g, '?$1');
 const adaptParam = (value: unknown) =>
 	value === undefined ? null : typeof value === 'boolean' ? (value ? 1 : 0) : value;
 
+/** One node:sqlite connection: its prepared statements and its queue of transactions. */
+interface Connection {
+	db: DatabaseSyncType;
+	prepare(sql: string): StatementSync;
+	/** Transactions on one connection run one after another, so their statements never interleave. */
+	enqueue<T>(work: () => Promise<T>): Promise<T>;
+	idle(): Promise<unknown>;
+}
+
+function openConnection(file: string, lockTimeoutMs: number, first: boolean): Connection {
+	// Loaded lazily so that merely importing the core works on Nodes without node:sqlite.
+	const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+	const db = new DatabaseSync(file);
+	db.exec('PRAGMA busy_timeout = 20');
+	if (first) retrySync(() => db.exec('PRAGMA journal_mode = WAL'), lockTimeoutMs);
+	db.exec('PRAGMA synchronous = NORMAL');
+	db.exec('PRAGMA foreign_keys = ON');
+	// Unicode case folding for the audience filter (SQLite's own lower() folds ASCII only).
+	db.function('lead_fold', { deterministic: true }, (v) => (v === null ? null : String(v).toLowerCase()));
+	const statements = new Map<string, StatementSync>();
+	let queue: Promise<unknown> = Promise.resolve();
+	return {
+		db,
+		prepare(sql) {
+			let statement = statements.get(sql);
+			if (!statement) {
+				statement = db.prepare(adaptSql(sql));
+				statements.set(sql, statement);
+			}
+			return statement;
+		},
+		enqueue(work) {
+			const result = queue.then(work);
+			queue = result.catch(() => undefined);
+			return result;
+		},
+		idle: () => queue,
+	};
+}
+
+/**
+ * Two connections per store. The writer runs write transactions (BEGIN IMMEDIATE: one writer
+ * per file). The reader, opened on first use, runs read-only snapshots and small bookkeeping
+ * writes (trigger cursors): with WAL they never queue behind a long write transaction in this
+ * process, and a bookkeeping write waits only for the file's write lock itself.
+ */
 export function openSqlite(config: SqliteConfig): SqlDriver {
 	const file = path.resolve(config.file);
 	const lockTimeoutMs = config.lockTimeoutMs ?? 15_000;
-	let db: DatabaseSyncType;
-	try {
-		fs.mkdirSync(path.dirname(file), { recursive: true });
-		// Loaded lazily so that merely importing the core works on Nodes without node:sqlite.
-		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
-		db = new DatabaseSync(file);
-		db.exec('PRAGMA busy_timeout = 20');
-		retrySync(() => db.exec('PRAGMA journal_mode = WAL'), lockTimeoutMs);
-		db.exec('PRAGMA synchronous = NORMAL');
-		db.exec('PRAGMA foreign_keys = ON');
-		// Unicode case folding for the audience filter (SQLite's own lower() folds ASCII only).
-		db.function('lead_fold', { deterministic: true }, (v) => (v === null ? null : String(v).toLowerCase()));
-	} catch (error) {
-		throw unavailable(
-			`Cannot open the SQLite lead store at ${file}: ${(error as Error).message}. ` +
-				'Check that the folder exists and that n8n may write to it.',
-			error,
-		);
-	}
-	const hub = hubFor(file);
-	const statements = new Map<string, StatementSync>();
-	const prepare = (sql: string) => {
-		let statement = statements.get(sql);
-		if (!statement) {
-			statement = db.prepare(adaptSql(sql));
-			statements.set(sql, statement);
+	const open = (first: boolean) => {
+		try {
+			if (first) fs.mkdirSync(path.dirname(file), { recursive: true });
+			return openConnection(file, lockTimeoutMs, first);
+		} catch (error) {
+			throw unavailable(
+				`Cannot open the SQLite lead store at ${file}: ${(error as Error).message}. ` +
+					'Check that the folder exists and that n8n may write to it.',
+				error,
+			);
 		}
-		return statement;
 	};
-	let queue: Promise<unknown> = Promise.resolve();
+	const writer = open(true);
+	let reader: Connection | undefined;
+	const hub = hubFor(file);
 	let closed = false;
 
-	const session = (onEvents: () => void): SqlSession => {
-		const exec = async (sql: string) => db.exec(sql);
+	const session = (conn: Connection, onEvents: () => void): SqlSession => {
+		const exec = async (sql: string) => conn.db.exec(sql);
 		return {
 			dialect: 'sqlite',
 			all: async <T>(sql: string, params: readonly unknown[] = []) =>
-				prepare(sql).all(...(params.map(adaptParam) as never[])) as T[],
+				conn.prepare(sql).all(...(params.map(adaptParam) as never[])) as T[],
 			get: async <T>(sql: string, params: readonly unknown[] = []) =>
-				prepare(sql).get(...(params.map(adaptParam) as never[])) as T | undefined,
+				conn.prepare(sql).get(...(params.map(adaptParam) as never[])) as T | undefined,
 			run: async (sql: string, params: readonly unknown[] = []) =>
-				Number(prepare(sql).run(...(params.map(adaptParam) as never[])).changes),
+				Number(conn.prepare(sql).run(...(params.map(adaptParam) as never[])).changes),
 			savepoint: savepointRunner(exec),
 			signalEvents: async () => onEvents(),
 		};
 	};
 
-	async function begin(readOnly: boolean) {
-		if (readOnly) return db.exec('BEGIN DEFERRED');
+	const lockedTooLong = (error: unknown) =>
+		unavailable(`The SQLite lead store at ${file} stayed locked by another writer for ${lockTimeoutMs} ms`, error);
+
+	/** Retries `attempt` while SQLite says the file is busy, without blocking the event loop. */
+	async function whileBusy<T>(attempt: () => Promise<T> | T): Promise<T> {
 		const deadline = Date.now() + lockTimeoutMs;
 		for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
 			try {
-				return db.exec('BEGIN IMMEDIATE');
+				return await attempt();
 			} catch (error) {
-				if (!isBusy(error) || Date.now() > deadline) {
-					throw isBusy(error)
-						? unavailable(`The SQLite lead store at ${file} stayed locked by another writer for ${lockTimeoutMs} ms`, error)
-						: error;
-				}
+				if (!isBusy(error)) throw error;
+				if (Date.now() > deadline) throw lockedTooLong(error);
 				await sleep(wait);
 			}
 		}
 	}
 
-	async function runTransaction<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions) {
+	async function runOn<T>(conn: Connection, begin: () => unknown, fn: (s: SqlSession) => Promise<T>) {
 		if (closed) throw unavailable(`The SQLite lead store at ${file} is closed`);
 		let wroteEvents = false;
-		await begin(options.readOnly === true);
+		await begin();
 		try {
-			const result = await fn(session(() => (wroteEvents = true)));
-			db.exec('COMMIT');
+			const result = await fn(session(conn, () => (wroteEvents = true)));
+			conn.db.exec('COMMIT');
 			if (wroteEvents) setImmediate(() => hub.emit('events'));
 			return result;
 		} catch (error) {
-			if (db.isTransaction) db.exec('ROLLBACK');
+			if (conn.db.isTransaction) conn.db.exec('ROLLBACK');
 			throw error;
 		}
 	}
+
+	const readerConnection = () => (reader ??= open(false));
 
 	return {
 		dialect: 'sqlite',
 		location: `SQLite file ${file}`,
 		transaction<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions = {}) {
-			const result = queue.then(() => runTransaction(fn, options));
-			queue = result.catch(() => undefined);
-			return result;
+			if (options.readOnly) {
+				const conn = readerConnection();
+				return conn.enqueue(() => runOn(conn, () => conn.db.exec('BEGIN DEFERRED'), fn));
+			}
+			if (options.bookkeeping) {
+				// A deferred transaction that turns into a write: when another connection holds the
+				// write lock (or committed since this snapshot), SQLite says busy; run it again.
+				const conn = readerConnection();
+				return conn.enqueue(() => whileBusy(() => runOn(conn, () => conn.db.exec('BEGIN DEFERRED'), fn)));
+			}
+			return writer.enqueue(() => runOn(writer, () => whileBusy(() => writer.db.exec('BEGIN IMMEDIATE')), fn));
 		},
 		async onEventsCommitted(listener: () => void) {
 			hub.on('events', listener);
@@ -139,8 +180,9 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 		async close() {
 			if (closed) return;
 			closed = true;
-			await queue;
-			db.close();
+			await Promise.all([writer.idle(), reader?.idle()]);
+			writer.db.close();
+			reader?.db.close();
 		},
 	};
 }

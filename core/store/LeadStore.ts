@@ -42,9 +42,17 @@ export class LeadStore {
 		});
 	}
 
-	/** Runs fn in a read-only transaction (one consistent snapshot). */
+	/** Runs fn in a read-only transaction (one consistent snapshot) that never waits for writers. */
 	read<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
 		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })), { readOnly: true });
+	}
+
+	/**
+	 * Runs fn as a bookkeeping write (a trigger's cursor): it writes no events, so it takes no
+	 * event-writer lock and does not queue behind the event writers. fn may run more than once.
+	 */
+	bookkeeping<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
+		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })), { bookkeeping: true });
 	}
 
 	now() {

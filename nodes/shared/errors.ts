@@ -23,3 +23,21 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	nodeError.message = message;
 	return nodeError;
 }
+
+/**
+ * An error of the whole run rather than of one item: the store could not be reached or opened,
+ * or the commit failed. Nothing of the run was written. Item errors pass through unchanged.
+ */
+export function toRunError(node: INode, error: unknown): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	const reason = (error as Error)?.message ?? String(error);
+	const unavailable = isLeadStoreError(error) && error.code === 'unavailable';
+	const message = unavailable ? `Cannot reach the lead store: ${reason}` : `The lead store could not complete this run: ${reason}`;
+	const nodeError = new NodeOperationError(node, message, {
+		description: unavailable
+			? 'No item was written. Check the Lead Store credential (its Test button says what fails).'
+			: 'No item was written: all items of one run commit together, and this commit did not happen.',
+	});
+	nodeError.message = message; // see toNodeError: keep our words
+	return nodeError;
+}

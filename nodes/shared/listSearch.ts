@@ -1,12 +1,13 @@
 /** List searches behind the lead, stage and member pickers. Shared by every node that has one. */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
-import type { FilterGroup } from '../../core';
-import { storeFor } from './storeFromCredential';
+import type { FilterGroup, LeadOps } from '../../core';
+import { withStore } from './storeFromCredential';
 
 const PAGE = 50;
 
-async function store(fn: ILoadOptionsFunctions) {
-	return storeFor(await fn.getCredentials('leadStoreApi'));
+/** A read on the credential's store: pickers never wait for writers. */
+async function read<T>(fn: ILoadOptionsFunctions, query: (ops: LeadOps) => Promise<T>): Promise<T> {
+	return withStore(await fn.getCredentials('leadStoreApi'), (store) => store.read(query));
 }
 
 export async function searchLeads(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
@@ -21,9 +22,7 @@ export async function searchLeads(this: ILoadOptionsFunctions, filter?: string, 
 				],
 			}
 		: undefined;
-	const page = await (await store(this)).read((t) =>
-		t.findLeads({ filter: query, limit: PAGE, after: paginationToken ? Number(paginationToken) : undefined }),
-	);
+	const page = await read(this, (t) => t.findLeads({ filter: query, limit: PAGE, after: paginationToken ? Number(paginationToken) : undefined }));
 	return {
 		results: page.items.map((l) => ({ name: `${l.name ?? l.email ?? l.phone} (#${l.id}, ${l.stage.name})`, value: String(l.id) })),
 		paginationToken: page.nextCursor === null ? undefined : String(page.nextCursor),
@@ -31,7 +30,7 @@ export async function searchLeads(this: ILoadOptionsFunctions, filter?: string, 
 }
 
 export async function searchStages(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const stages = await (await store(this)).read((t) => t.listStages());
+	const stages = await read(this, (t) => t.listStages());
 	const text = filter?.trim().toLowerCase();
 	return {
 		results: stages
@@ -41,7 +40,7 @@ export async function searchStages(this: ILoadOptionsFunctions, filter?: string)
 }
 
 export async function searchMembers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const members = await (await store(this)).read((t) => t.listMembers({ search: filter?.trim() || undefined }));
+	const members = await read(this, (t) => t.listMembers({ search: filter?.trim() || undefined }));
 	return {
 		results: members.map((m) => ({ name: `${m.name}${m.email ? ` <${m.email}>` : ''}${m.active ? '' : ' (inactive)'}`, value: String(m.id) })),
 	};

@@ -5,37 +5,48 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { LeadOps, WriteContext } from '../../core';
-import { describeItemError, toNodeError } from './errors';
-import { storeFor } from './storeFromCredential';
+import { describeItemError, toNodeError, toRunError } from './errors';
+import { leaseStore } from './storeFromCredential';
 
 export type ItemHandler = (ops: LeadOps, itemIndex: number, context: WriteContext) => Promise<IDataObject | IDataObject[]>;
 
-export async function runItems(fn: IExecuteFunctions, handle: ItemHandler): Promise<INodeExecutionData[][]> {
+export interface RunOptions {
+	/** 'read': a read-only snapshot that never waits for (or holds up) the store's writers. */
+	access?: 'read' | 'write';
+}
+
+export async function runItems(fn: IExecuteFunctions, handle: ItemHandler, options: RunOptions = {}): Promise<INodeExecutionData[][]> {
 	const items = fn.getInputData();
-	let store;
+	const reading = options.access === 'read';
+	let lease;
 	try {
-		store = await storeFor(await fn.getCredentials('leadStoreApi'));
+		lease = await leaseStore(await fn.getCredentials('leadStoreApi'));
 	} catch (error) {
-		throw toNodeError(fn.getNode(), error, 0);
+		throw toRunError(fn.getNode(), error);
 	}
-	try {
-		const out = await store.transaction(async (ops) => {
-			const results: INodeExecutionData[] = [];
-			for (let i = 0; i < items.length; i++) {
-				try {
-					const json = await ops.isolated(() => handle(ops, i, writeContext(fn, items[i])));
-					for (const one of Array.isArray(json) ? json : [json]) results.push({ json: carryEvent(items[i], one), pairedItem: { item: i } });
-				} catch (error) {
-					if (!fn.continueOnFail()) throw toNodeError(fn.getNode(), error, i);
-					const { message, field } = describeItemError(error, i);
-					results.push({ json: { error: message, ...(field ? { field } : {}) }, pairedItem: { item: i } });
-				}
+	const eachItem = async (ops: LeadOps) => {
+		const results: INodeExecutionData[] = [];
+		for (let i = 0; i < items.length; i++) {
+			try {
+				const run = () => handle(ops, i, writeContext(fn, items[i]));
+				const json = reading ? await run() : await ops.isolated(run);
+				for (const one of Array.isArray(json) ? json : [json]) results.push({ json: carryEvent(items[i], one), pairedItem: { item: i } });
+			} catch (error) {
+				if (!fn.continueOnFail()) throw toNodeError(fn.getNode(), error, i);
+				const { message, field } = describeItemError(error, i);
+				results.push({ json: { error: message, ...(field ? { field } : {}) }, pairedItem: { item: i } });
 			}
-			return results;
-		});
-		return [out];
+		}
+		return results;
+	};
+	try {
+		return [await (reading ? lease.store.read(eachItem) : lease.store.transaction(eachItem))];
 	} catch (error) {
-		throw toNodeError(fn.getNode(), error, 0);
+		// An item's own error is already a node error naming it; anything else (the store went
+		// away, the commit failed) belongs to the whole run, not to "item 0".
+		throw toRunError(fn.getNode(), error);
+	} finally {
+		lease.release();
 	}
 }
 

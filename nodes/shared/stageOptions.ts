@@ -1,11 +1,10 @@
 /** Stage dropdowns (loadOptions) of the Lead node and the lead triggers. */
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import type { Stage } from '../../core';
-import { storeFor } from './storeFromCredential';
+import { withStore } from './storeFromCredential';
 
 async function stages(fn: ILoadOptionsFunctions): Promise<Stage[]> {
-	const store = await storeFor(await fn.getCredentials('leadStoreApi'));
-	return store.read((t) => t.listStages());
+	return withStore(await fn.getCredentials('leadStoreApi'), (store) => store.read((t) => t.listStages()));
 }
 
 const option = (s: Stage): INodePropertyOptions => ({

@@ -12,13 +12,12 @@ import {
 	startStaleWatch,
 	type DeliveredEvent,
 	type EventCriteriaInput,
-	type LeadStore,
 	type StaleCriteriaInput,
 	type StaleLead,
 	type StartFrom,
 } from '../../core';
 import { toJson } from './output';
-import { storeFor } from './storeFromCredential';
+import { leaseStore, type StoreLease } from './storeFromCredential';
 
 /** What each trigger node hands over: `$json.lead.id` and `$json.event.causationDepth` are read by the action nodes. */
 export function deliveredEventJson(e: DeliveredEvent): IDataObject {
@@ -74,9 +73,10 @@ export function activationError(node: INode, error: unknown): NodeOperationError
 	return withMessage(new NodeOperationError(node, reason, { description: 'The trigger could not start.' }), `The trigger could not start: ${reason}`);
 }
 
-async function openStore(fn: ITriggerFunctions): Promise<LeadStore> {
+/** The credential's store, leased while the trigger is active (released by closeFunction). */
+async function openStore(fn: ITriggerFunctions): Promise<StoreLease> {
 	try {
-		return await storeFor(await fn.getCredentials('leadStoreApi'));
+		return await leaseStore(await fn.getCredentials('leadStoreApi'));
 	} catch (error) {
 		throw activationError(fn.getNode(), error);
 	}
@@ -117,10 +117,13 @@ function deliveryErrorReporter(fn: ITriggerFunctions, what: string) {
 const emitOne = (fn: ITriggerFunctions, json: IDataObject) => fn.emit([[{ json }]]);
 
 /** Manual mode: the latest matching sample, or the next one; closeFunction stops the wait. */
-function manualResponse(fn: ITriggerFunctions, sample: (signal: AbortSignal) => Promise<IDataObject | null>): ITriggerResponse {
+function manualResponse(fn: ITriggerFunctions, lease: StoreLease, sample: (signal: AbortSignal) => Promise<IDataObject | null>): ITriggerResponse {
 	const controller = new AbortController();
 	return {
-		closeFunction: async () => controller.abort(),
+		closeFunction: async () => {
+			controller.abort();
+			lease.release();
+		},
 		manualTriggerFunction: async () => {
 			let json: IDataObject | null;
 			try {
@@ -141,10 +144,11 @@ export async function runEventTrigger(
 	criteria: EventCriteriaInput,
 	options: { catchUpWindowMs?: number; what: string },
 ): Promise<ITriggerResponse> {
-	const store = await openStore(fn);
+	const lease = await openStore(fn);
+	const { store } = lease;
 	const from = startFrom(fn);
 	if (from === 'manual') {
-		return manualResponse(fn, async (signal) => {
+		return manualResponse(fn, lease, async (signal) => {
 			const event = await sampleEvent(store, criteria, { signal });
 			return event ? deliveredEventJson(event) : null;
 		});
@@ -161,9 +165,10 @@ export async function runEventTrigger(
 			},
 			onError: deliveryErrorReporter(fn, options.what),
 		});
-		// Closes the feed only: the store is shared by every node on the credential.
-		return { closeFunction: async () => feed.close() };
+		// Closes the feed and gives the store back: it is shared by every node on the credential.
+		return { closeFunction: async () => feed.close().finally(lease.release) };
 	} catch (error) {
+		lease.release();
 		throw activationError(fn.getNode(), error);
 	}
 }
@@ -173,10 +178,11 @@ export async function runStaleTrigger(
 	criteria: StaleCriteriaInput,
 	options: { checkIntervalMs: number },
 ): Promise<ITriggerResponse> {
-	const store = await openStore(fn);
+	const lease = await openStore(fn);
+	const { store } = lease;
 	const from = startFrom(fn);
 	if (from === 'manual') {
-		return manualResponse(fn, async (signal) => {
+		return manualResponse(fn, lease, async (signal) => {
 			const stale = await sampleEvent(store, { ...criteria, kind: 'lead.stale' }, { signal });
 			return stale ? staleLeadJson(stale) : null;
 		});
@@ -193,8 +199,9 @@ export async function runStaleTrigger(
 			},
 			onError: deliveryErrorReporter(fn, 'stale leads'),
 		});
-		return { closeFunction: async () => watch.close() };
+		return { closeFunction: async () => watch.close().finally(lease.release) };
 	} catch (error) {
+		lease.release();
 		throw activationError(fn.getNode(), error);
 	}
 }
