@@ -11,6 +11,7 @@ import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
 import { actionDescription, actionMethods } from '../shared/nodeBase';
+import { textOr } from '../shared/subtitles';
 
 const modeIs = (...mode: string[]) => ({ show: { mode } });
 
@@ -18,8 +19,7 @@ export class AssignLead implements INodeType {
 	description: INodeTypeDescription = actionDescription({
 		displayName: 'Assign Lead',
 		name: 'assignLead',
-		subtitle:
-			'={{ $parameter["mode"] === "roundRobin" ? "Round robin: " + $parameter["poolName"] : $parameter["mode"] === "unassign" ? "Unassign" : "To a specific member" }}',
+		subtitle: `={{ $parameter["mode"] === "roundRobin" ? "Round robin" + ${textOr('poolName', '', 'the pool from an expression', ': ')} : $parameter["mode"] === "unassign" ? "Unassign" : "To a specific member" }}`,
 		description: 'Give a lead an owner: a specific team member, the next one of a round-robin pool, or nobody',
 		properties: [
 			leadLocator(),

@@ -9,12 +9,13 @@ import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
 import { actionDescription, actionMethods } from '../shared/nodeBase';
+import { param } from '../shared/subtitles';
 
 export class CreateLeadNote implements INodeType {
 	description: INodeTypeDescription = actionDescription({
 		displayName: 'Create Lead Note',
 		name: 'createLeadNote',
-		subtitle: '={{ $parameter["pinned"] ? "Pinned note" : "Note" }}',
+		subtitle: `={{ ${param('pinned')} === true ? "Pinned note" : "Note" }}`,
 		description: 'Add an internal note to a lead (notes do not count as activity)',
 		properties: [
 			leadLocator(),

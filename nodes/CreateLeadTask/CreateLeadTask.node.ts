@@ -10,14 +10,24 @@ import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
 import { actionDescription, actionMethods } from '../shared/nodeBase';
+import { optionLabel } from '../shared/subtitles';
 
 const dueIs = (due: string) => ({ show: { due: [due] } });
+
+/** The Type list, also read by the subtitle ("Follow-Up task"). */
+const taskTypeOptions = [
+	{ name: 'Call', value: 'call' },
+	{ name: 'Email', value: 'email' },
+	{ name: 'Follow-Up', value: 'follow_up' },
+	{ name: 'Meeting', value: 'meeting' },
+	{ name: 'Other', value: 'other' },
+];
 
 export class CreateLeadTask implements INodeType {
 	description: INodeTypeDescription = actionDescription({
 		displayName: 'Create Lead Task',
 		name: 'createLeadTask',
-		subtitle: '={{ $parameter["type"] + " task" }}',
+		subtitle: `={{ ${optionLabel('type', taskTypeOptions, 'Lead')} + " task" }}`,
 		description: 'Create a follow-up task on a lead: type, due date, assignee, priority',
 		properties: [
 			leadLocator(),
@@ -25,13 +35,7 @@ export class CreateLeadTask implements INodeType {
 				displayName: 'Type',
 				name: 'type',
 				type: 'options',
-				options: [
-					{ name: 'Call', value: 'call' },
-					{ name: 'Email', value: 'email' },
-					{ name: 'Follow-Up', value: 'follow_up' },
-					{ name: 'Meeting', value: 'meeting' },
-					{ name: 'Other', value: 'other' },
-				],
+				options: taskTypeOptions,
 				default: 'follow_up',
 			},
 			{

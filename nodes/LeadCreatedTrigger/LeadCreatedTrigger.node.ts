@@ -11,12 +11,13 @@ import { leadStoreApiTest } from '../shared/credentialTest';
 import { triggerDescription } from '../shared/nodeBase';
 import { eventTriggerOptions } from '../shared/descriptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
+import { param } from '../shared/subtitles';
 
 export class LeadCreatedTrigger implements INodeType {
 	description: INodeTypeDescription = triggerDescription({
 		displayName: 'Lead Created Trigger',
 		name: 'leadCreatedTrigger',
-		subtitle: '={{ $parameter["filterLeads"] ? "new leads matching the filter" : "every new lead" }}',
+		subtitle: `={{ ${param('filterLeads')} === false ? "every new lead" : "new leads matching the filter" }}`,
 		description: 'Starts the workflow once for each new lead (from a form, an integration, an import or a person) that passes the audience filter',
 		eventTriggerDescription: 'Waiting for a new lead',
 		activationMessage: 'Each new lead that passes the filter now starts this workflow.',

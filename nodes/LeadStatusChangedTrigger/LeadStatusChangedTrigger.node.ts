@@ -12,12 +12,13 @@ import { triggerDescription } from '../shared/nodeBase';
 import { eventTriggerOptions } from '../shared/descriptions';
 import { getStages, getStagesOrAny } from '../shared/stageOptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
+import { param } from '../shared/subtitles';
 
 export class LeadStatusChangedTrigger implements INodeType {
 	description: INodeTypeDescription = triggerDescription({
 		displayName: 'Lead Status Changed Trigger',
 		name: 'leadStatusChangedTrigger',
-		subtitle: '={{ ($parameter["toStages"] || []).includes("any") ? "any stage change" : "moved to chosen stages" }}',
+		subtitle: `={{ ((to) => Array.isArray(to) && to.includes("any") ? "any stage change" : "moved to chosen stages")(${param('toStages')}) }}`,
 		description: 'Starts the workflow once for each lead that moves to one of the chosen stages (or any), optionally from chosen stages',
 		eventTriggerDescription: 'Waiting for a lead to change stage',
 		activationMessage: 'Each matching stage change now starts this workflow.',

@@ -11,13 +11,14 @@ import { leadStoreApiTest } from '../shared/credentialTest';
 import { triggerDescription } from '../shared/nodeBase';
 import { getOpenStages } from '../shared/stageOptions';
 import { activationError, numberSetting, runStaleTrigger } from '../shared/trigger';
+import { numberOr, param } from '../shared/subtitles';
 
 export class StaleLeadTrigger implements INodeType {
 	description: INodeTypeDescription = triggerDescription({
 		displayName: 'Stale Lead Trigger',
 		name: 'staleLeadTrigger',
-		subtitle:
-			'={{ $parameter["inactivePeriod"] === "between" ? "inactive " + $parameter["minDays"] + " to " + $parameter["maxDays"] + " days" : ($parameter["inactivePeriod"] === "equals" ? "inactive exactly " : "inactive at least ") + $parameter["minDays"] + " days" }}',
+		// N and M stand for days an expression gives.
+		subtitle: `={{ ((period, min, max) => period === "between" ? "inactive " + min + " to " + max + " days" : period === "equals" ? "inactive exactly " + min + " days" : period === "gte" ? "inactive at least " + min + " days" : "inactive for a set period")(${param('inactivePeriod')}, ${numberOr('minDays', 'N')}, ${numberOr('maxDays', 'M')}) }}`,
 		description:
 			'Starts the workflow once per lead and inactivity period when a lead in the chosen open stages has had no activity (stage change, email, SMS, call, meeting, other) for the set number of days',
 		eventTriggerDescription: 'Waiting for a lead to go stale',

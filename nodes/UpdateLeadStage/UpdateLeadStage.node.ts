@@ -9,12 +9,13 @@ import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
 import { actionDescription, actionMethods } from '../shared/nodeBase';
+import { locatorLabel } from '../shared/subtitles';
 
 export class UpdateLeadStage implements INodeType {
 	description: INodeTypeDescription = actionDescription({
 		displayName: 'Update Lead Stage',
 		name: 'updateLeadStage',
-		subtitle: '={{ "to " + ($parameter["stage"].cachedResultName || $parameter["stage"].value) }}',
+		subtitle: `={{ "to " + ${locatorLabel('stage', 'stage')} }}`,
 		description: 'Move a lead to another stage of the pipeline; Lead Status Changed workflows then run',
 		properties: [
 			leadLocator(),
