@@ -3,6 +3,7 @@ export * from './errors';
 export * from './model';
 export * from './validation';
 export * from './filters/audienceFilter';
+export * from './fields/leadFields';
 export { LeadStore, openLeadStore, openDriver, type StoreConfig, type StoreOptions } from './store/LeadStore';
 export { LeadOps } from './store/LeadOps';
 export { MAX_CAUSATION_DEPTH } from './store/leads';

@@ -48,10 +48,7 @@ const inFilters = { audienceFilter: true, getManyFilter: true } as const;
 /** In the order a lead's JSON lists them. */
 export const LEAD_FIELDS = {
 	id: { column: 'id', kind: 'id', label: 'ID' },
-	name: {
-		column: 'name', kind: 'text', limit: LIMITS.name, writable: true, contact: true, filterable: true, offer: { audienceFilter: true }, label: 'Name',
-		description: `${CONTACT_RULE[0].toUpperCase()}${CONTACT_RULE.slice(1)}`,
-	},
+	name: { column: 'name', kind: 'text', limit: LIMITS.name, writable: true, contact: true, filterable: true, offer: { audienceFilter: true }, label: 'Name' },
 	email: { column: 'email', kind: 'email', limit: LIMITS.email, writable: true, contact: true, filterable: true, offer: { audienceFilter: true }, label: 'Email', placeholder: 'name@email.com' },
 	phone: { column: 'phone', kind: 'text', limit: LIMITS.phone, writable: true, contact: true, filterable: true, offer: { audienceFilter: true }, label: 'Phone' },
 	stage: {
@@ -100,5 +97,9 @@ export const LEAD_FIELD_LIST: readonly LeadFieldEntry[] = (Object.keys(LEAD_FIEL
 export const WRITABLE_LEAD_FIELDS = LEAD_FIELD_LIST.filter((f) => f.writable) as ReadonlyArray<LeadFieldEntry & { name: WritableLeadField }>;
 export const FILTERABLE_LEAD_FIELDS = LEAD_FIELD_LIST.filter((f) => f.filterable) as ReadonlyArray<LeadFieldEntry & { name: FilterableLeadField }>;
 export const CONTACT_LEAD_FIELDS = LEAD_FIELD_LIST.filter((f) => f.contact);
+
+/** The fields a node offers in one place: the audience filter's Field list, or Get Many's Filters. */
+export const leadFieldsOfferedIn = (place: 'audienceFilter' | 'getManyFilter') =>
+	FILTERABLE_LEAD_FIELDS.filter((f) => f.offer?.[place]);
 
 export const leadField = (name: LeadFieldName): LeadFieldEntry => ({ name, ...(LEAD_FIELDS[name] as LeadFieldSpec) });

@@ -9,19 +9,14 @@
  * values into the core's FilterGroup, which the store compiles into its query.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { AUDIENCE_FILTER_FIELDS, CUSTOM_FILTER_FIELDS } from './audienceFilterParameters';
 
-export const FILTER_FIELD_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Custom Field', value: 'custom', description: 'A custom field of the lead, by its name' },
-	{ name: 'Email', value: 'email' },
-	{ name: 'Gender', value: 'gender' },
-	{ name: 'Lead Priority', value: 'priority', description: 'Low, normal, high or urgent' },
-	{ name: 'Lead Source', value: 'source' },
-	{ name: 'Lead Stage', value: 'stage', description: 'By stage name or ID (Contains matches the stage name)' },
-	{ name: 'Lead Type', value: 'type' },
-	{ name: 'Name', value: 'name' },
-	{ name: 'Owner', value: 'owner', description: 'By team member email or ID (Contains matches the member name)' },
-	{ name: 'Phone', value: 'phone' },
-];
+/** The lead fields the audience filter offers (LEAD_FIELDS' audienceFilter ones), by name. */
+export const FILTER_FIELD_OPTIONS: INodePropertyOptions[] = AUDIENCE_FILTER_FIELDS.map((f) => ({
+	name: f.filterLabel ?? f.label,
+	value: f.name,
+	...(f.filterDescription ? { description: f.filterDescription } : {}),
+})).sort((a, b) => a.name.localeCompare(b.name));
 
 export const FILTER_OPERATOR_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Contains', value: 'contains', description: 'The value appears in the field, ignoring case' },
@@ -54,7 +49,7 @@ export const conditionFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. budget',
 		description: 'The name of the custom field to test',
-		displayOptions: { show: { field: ['custom'] } },
+		displayOptions: { show: { field: CUSTOM_FILTER_FIELDS } },
 	},
 	{
 		displayName: 'Operator',

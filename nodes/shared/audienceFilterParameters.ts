@@ -3,7 +3,11 @@
  * Pure: no n8n at run time, so it is unit-tested on its own. Stage and owner references stay
  * names, emails or ids here; the store resolves them when the trigger starts.
  */
-import { FILTER_FIELDS, FILTER_OPERATORS, invalid, type FilterCondition, type FilterField, type FilterGroup, type FilterOperator } from '../../core';
+import { FILTER_OPERATORS, invalid, leadFieldsOfferedIn, type FilterCondition, type FilterField, type FilterGroup, type FilterOperator } from '../../core';
+
+/** The lead fields the audience filter offers, and those of them that name a custom field. */
+export const AUDIENCE_FILTER_FIELDS = leadFieldsOfferedIn('audienceFilter');
+export const CUSTOM_FILTER_FIELDS: string[] = AUDIENCE_FILTER_FIELDS.filter((f) => f.kind === 'custom').map((f) => f.name);
 
 export interface ConditionParameters {
 	field?: string;
@@ -47,14 +51,14 @@ function listValue(value: unknown): string[] {
 export function conditionFromParameters(p: ConditionParameters, where: string): FilterCondition {
 	const field = String(p.field ?? '').trim();
 	const operator = String(p.operator ?? 'equals').trim();
-	if (!(FILTER_FIELDS as readonly string[]).includes(field) || field === 'createdAt' || field === 'lastActivityAt') {
+	if (!AUDIENCE_FILTER_FIELDS.some((f) => f.name === field)) {
 		throw invalid('filter', `${where}: unknown field ${JSON.stringify(p.field)}`);
 	}
 	if (!(operator in OPERATOR_NAMES) || !(FILTER_OPERATORS as readonly string[]).includes(operator)) {
 		throw invalid('filter', `${where}: unknown operator ${JSON.stringify(p.operator)}`);
 	}
 	const condition: FilterCondition = { field: field as FilterField, operator: operator as FilterOperator };
-	if (field === 'custom') {
+	if (CUSTOM_FILTER_FIELDS.includes(field)) {
 		const name = String(p.customField ?? '').trim();
 		if (name === '') throw invalid('filter', `${where}: Custom Field Name is required`);
 		condition.customField = name;

@@ -1,15 +1,13 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { LeadOps, WriteContext } from '../../../../core';
 import { toJson } from '../../../shared/output';
-import { leadFieldsFrom } from './leadFieldsFrom';
-import { leadFieldOptions } from './fields';
+import { leadFieldsFromValues } from './leadFieldsFrom';
+import { contactFieldNames, createAdditionalFieldOptions, createContactProperties } from './fields';
 
 const show = { resource: ['lead'], operation: ['create'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', displayOptions: { show }, description: 'A lead needs at least a name, an email or a phone number' },
-	{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '', displayOptions: { show } },
-	{ displayName: 'Phone', name: 'phone', type: 'string', default: '', displayOptions: { show } },
+	...createContactProperties({ show }),
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -17,12 +15,13 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { show },
-		options: leadFieldOptions.filter((f) => !['name', 'email', 'phone'].includes(f.name)),
+		options: createAdditionalFieldOptions,
 	},
 ];
 
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number, context: WriteContext) {
-	const fields = leadFieldsFrom(fn, i, 'additionalFields');
-	for (const key of ['name', 'email', 'phone'] as const) fields[key] = fn.getNodeParameter(key, i, '') as string;
+	const values = { ...(fn.getNodeParameter('additionalFields', i, {}) as IDataObject) };
+	for (const name of contactFieldNames) values[name] = fn.getNodeParameter(name, i, '');
+	const fields = leadFieldsFromValues(values);
 	return toJson(await ops.createLead(fields, context));
 }

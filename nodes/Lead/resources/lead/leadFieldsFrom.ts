@@ -1,18 +1,24 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import type { LeadFields } from '../../../../core';
+import { WRITABLE_LEAD_FIELDS, type LeadFields } from '../../../../core';
 import { customFieldsParameter } from '../../../shared/parameters';
 
 /** Lead fields from a collection parameter: only what the user added is set. */
 export function leadFieldsFrom(fn: IExecuteFunctions, i: number, collection: string): LeadFields {
-	const raw = fn.getNodeParameter(collection, i, {}) as IDataObject;
-	const fields: LeadFields = {};
-	for (const key of ['name', 'email', 'phone', 'source', 'type', 'priority', 'gender'] as const) {
-		if (key in raw) fields[key] = raw[key] as string;
+	return leadFieldsFromValues(fn.getNodeParameter(collection, i, {}) as IDataObject);
+}
+
+/** The same from the collection's values (Create adds its contact fields to them). */
+export function leadFieldsFromValues(raw: IDataObject): LeadFields {
+	const fields: Record<string, unknown> = {};
+	for (const f of WRITABLE_LEAD_FIELDS) {
+		if (!(f.name in raw)) continue;
+		const value = raw[f.name];
+		if (f.kind === 'stage') fields[f.name] = locator(value);
+		else if (f.kind === 'member') fields[f.name] = locator(value) || null;
+		else if (f.kind === 'custom') fields[f.name] = customFieldsParameter(value);
+		else fields[f.name] = value;
 	}
-	if ('stage' in raw) fields.stage = locator(raw.stage);
-	if ('owner' in raw) fields.owner = locator(raw.owner) || null;
-	if ('custom' in raw) fields.custom = customFieldsParameter(raw.custom) as LeadFields['custom'];
-	return fields;
+	return fields as LeadFields;
 }
 
 /** A resource locator inside a collection arrives as {mode, value}; take the value. */
