@@ -32,15 +32,16 @@ export function optionsFrom<T extends string>(values: readonly T[], labels: Reco
 }
 
 /**
- * The value if the list has it; otherwise an `invalid` error for `field`, which the action nodes
- * report as `Item 0, field "assignTo": "nobody" is not one of member, none, owner` (and as an
- * error item with `field` under continue-on-fail). `where` prefixes the message when the field
- * alone does not say where the value sits (trigger settings, filter conditions).
+ * The value if the list has it; otherwise an `invalid` error for `field` (by default `name`),
+ * worded as the core words its own (`assignTo must be one of member, none, owner; got
+ * "nobody"`), which the action nodes report as `Item 0, field "assignTo": ...` (an error item
+ * with `field` under continue-on-fail). `where` prefixes the message when the name alone does
+ * not say where the value sits (a condition of the audience filter).
  */
-export function checkOption<T extends string>(field: string, value: unknown, options: ReadonlyArray<Option<T>>, where?: string): T {
+export function checkOption<T extends string>(name: string, value: unknown, options: ReadonlyArray<Option<T>>, where?: string, field = name): T {
 	if (options.some((o) => o.value === value)) return value as T;
 	const allowed = options.map((o) => o.value).join(', ');
-	throw invalid(field, `${where ? `${where}: ` : ''}${describe(value)} is not one of ${allowed}`);
+	throw invalid(field, `${where ? `${where}: ` : ''}${name} must be one of ${allowed}; got ${describe(value)}`);
 }
 
 /** An action node's options parameter for item `i`, refused unless its list has it. */
@@ -50,7 +51,7 @@ export function optionValue<T extends string>(fn: IExecuteFunctions, name: strin
 
 /** A trigger's options setting: an unknown value fails activation, the message naming the setting. */
 export function settingOption<T extends string>(fn: ITriggerFunctions, name: string, options: ReadonlyArray<Option<T>>, fallback?: T): T {
-	return checkOption(name, fn.getNodeParameter(name, fallback), options, name);
+	return checkOption(name, fn.getNodeParameter(name, fallback), options);
 }
 
 const staticOptions = (p: INodeProperties): Option[] | undefined =>
@@ -62,15 +63,15 @@ const staticOptions = (p: INodeProperties): Option[] | undefined =>
  * Checks the options entries of a collection's value against `entries`, the collection's own
  * `options` in its description (entries the user did not add are absent and not checked).
  */
-export function checkCollection(value: IDataObject, entries: readonly INodeProperties[], where?: string): IDataObject {
+export function checkCollection(value: IDataObject, entries: readonly INodeProperties[]): IDataObject {
 	for (const entry of entries) {
 		const options = staticOptions(entry);
 		if (!options || !(entry.name in value) || value[entry.name] === undefined) continue;
 		const given = value[entry.name];
 		if (entry.type === 'multiOptions') {
-			for (const one of Array.isArray(given) ? given : [given]) checkOption(entry.name, one, options, where);
+			for (const one of Array.isArray(given) ? given : [given]) checkOption(entry.name, one, options);
 		} else {
-			checkOption(entry.name, given, options, where);
+			checkOption(entry.name, given, options);
 		}
 	}
 	return value;
