@@ -4,9 +4,10 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { timezone, type DueInput, type TaskAssignee } from '../../core';
+import { DUE_UNITS, TASK_TYPES, timezone, type DueInput, type TaskAssignee } from '../../core';
 import { leadLocator, memberLocator, priorityOptions } from '../shared/descriptions';
 import { toJson } from '../shared/output';
+import { optionsFrom, optionValue } from '../shared/options';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
 import { actionDescription, actionMethods } from '../shared/nodeBase';
@@ -15,13 +16,26 @@ import { optionLabel } from '../shared/subtitles';
 const dueIs = (due: string) => ({ show: { due: [due] } });
 
 /** The Type list, also read by the subtitle ("Follow-Up task"). */
-const taskTypeOptions = [
-	{ name: 'Call', value: 'call' },
-	{ name: 'Email', value: 'email' },
-	{ name: 'Follow-Up', value: 'follow_up' },
-	{ name: 'Meeting', value: 'meeting' },
-	{ name: 'Other', value: 'other' },
-];
+const taskTypeOptions = optionsFrom(TASK_TYPES, { call: 'Call', email: 'Email', follow_up: 'Follow-Up', meeting: 'Meeting', other: 'Other' });
+
+const dueOptions = optionsFrom(['after', 'at', 'immediately'] as const, {
+	after: { name: 'After a Delay', description: 'Minutes, hours or days after this step runs' },
+	at: 'At a Date and Time',
+	immediately: { name: 'Immediately', description: 'Due when this step runs' },
+});
+
+const dueUnitOptions = optionsFrom(DUE_UNITS, {
+	days: { name: 'Days', description: "Calendar days in the workflow's timezone: same time of day, also across a daylight-saving change" },
+	hours: 'Hours',
+	minutes: 'Minutes',
+});
+
+/** The assignee kinds of the core's TaskAssignee, as this node names them. */
+const assignToOptions = optionsFrom(['member', 'none', 'owner'] satisfies Array<TaskAssignee['kind']>, {
+	member: 'A Specific Member',
+	none: 'Nobody',
+	owner: { name: "The Lead's Owner", description: 'If the lead has no owner, the task has no assignee and the output says why' },
+});
 
 export class CreateLeadTask implements INodeType {
 	description: INodeTypeDescription = actionDescription({
@@ -52,11 +66,7 @@ export class CreateLeadTask implements INodeType {
 				displayName: 'Due',
 				name: 'due',
 				type: 'options',
-				options: [
-					{ name: 'After a Delay', value: 'after', description: 'Minutes, hours or days after this step runs' },
-					{ name: 'At a Date and Time', value: 'at' },
-					{ name: 'Immediately', value: 'immediately', description: 'Due when this step runs' },
-				],
+				options: dueOptions,
 				default: 'after',
 				description: 'When the task falls due',
 			},
@@ -72,11 +82,7 @@ export class CreateLeadTask implements INodeType {
 				displayName: 'Unit',
 				name: 'dueUnit',
 				type: 'options',
-				options: [
-					{ name: 'Days', value: 'days', description: "Calendar days in the workflow's timezone: same time of day, also across a daylight-saving change" },
-					{ name: 'Hours', value: 'hours' },
-					{ name: 'Minutes', value: 'minutes' },
-				],
+				options: dueUnitOptions,
 				default: 'days',
 				displayOptions: dueIs('after'),
 			},
@@ -102,11 +108,7 @@ export class CreateLeadTask implements INodeType {
 				displayName: 'Assign To',
 				name: 'assignTo',
 				type: 'options',
-				options: [
-					{ name: 'A Specific Member', value: 'member' },
-					{ name: 'Nobody', value: 'none' },
-					{ name: "The Lead's Owner", value: 'owner', description: 'If the lead has no owner, the task has no assignee and the output says why' },
-				],
+				options: assignToOptions,
 				default: 'owner',
 			},
 			memberLocator({ displayName: 'Assignee', name: 'assignee', displayOptions: { show: { assignTo: ['member'] } } }),
@@ -137,13 +139,13 @@ export class CreateLeadTask implements INodeType {
 			const { task, lead, assignee, reason } = await ops.createTask(
 				locatorValue(fn, 'lead', i),
 				{
-					type: fn.getNodeParameter('type', i),
+					type: optionValue(fn, 'type', i, taskTypeOptions),
 					description: fn.getNodeParameter('description', i, ''),
 					due: dueFrom(fn, i),
 					// Relative days are counted, and dates without an offset read, in the workflow's timezone.
 					timezone: workflowTimezone,
 					assignee: assigneeFrom(fn, i),
-					priority: fn.getNodeParameter('priority', i, 'normal'),
+					priority: optionValue(fn, 'priority', i, priorityOptions, 'normal'),
 					required: fn.getNodeParameter('required', i, true),
 				},
 				context,
@@ -154,17 +156,16 @@ export class CreateLeadTask implements INodeType {
 }
 
 function dueFrom(fn: IExecuteFunctions, i: number): DueInput {
-	const due = fn.getNodeParameter('due', i) as string;
+	const due = optionValue(fn, 'due', i, dueOptions);
 	if (due === 'immediately') return { immediately: true };
 	if (due === 'at') {
 		const zone = String(fn.getNodeParameter('dueTimezone', i, '') ?? '').trim();
 		return { at: fn.getNodeParameter('dueAt', i, ''), timezone: zone ? timezone(zone, 'timezone') : undefined };
 	}
-	return { amount: fn.getNodeParameter('dueAmount', i, 1), unit: fn.getNodeParameter('dueUnit', i, 'days') as string };
+	return { amount: fn.getNodeParameter('dueAmount', i, 1), unit: optionValue(fn, 'dueUnit', i, dueUnitOptions, 'days') };
 }
 
 function assigneeFrom(fn: IExecuteFunctions, i: number): TaskAssignee {
-	const to = fn.getNodeParameter('assignTo', i, 'owner') as string;
-	if (to === 'member') return { kind: 'member', member: locatorValue(fn, 'assignee', i) };
-	return to === 'none' ? { kind: 'none' } : { kind: 'owner' };
+	const to = optionValue(fn, 'assignTo', i, assignToOptions, 'owner');
+	return to === 'member' ? { kind: 'member', member: locatorValue(fn, 'assignee', i) } : { kind: to };
 }

@@ -1,5 +1,7 @@
 /** Parameter descriptions several of our nodes share. */
 import type { INodeProperties } from 'n8n-workflow';
+import { PRIORITIES } from '../../core';
+import { optionsFrom } from './options';
 
 /** The lead to act on. Its default takes the lead from a lead trigger's (or Lead node's) output. */
 export const leadLocator = (overrides: Partial<INodeProperties> = {}): INodeProperties => ({
@@ -59,12 +61,7 @@ export const leadStoreCredential = [{ name: 'leadStoreApi', required: true, test
 
 /** The event triggers' catch-up window, an entry of their Options collection. */
 /** Lead and task priorities, as the store knows them. */
-export const priorityOptions = [
-	{ name: 'Low', value: 'low' },
-	{ name: 'Normal', value: 'normal' },
-	{ name: 'High', value: 'high' },
-	{ name: 'Urgent', value: 'urgent' },
-];
+export const priorityOptions = optionsFrom(PRIORITIES, { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' });
 
 export const catchUpWindowOption: INodeProperties = {
 	displayName: 'Catch-Up Window (Hours)',
