@@ -5,15 +5,27 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import type { AssignOptions, PoolMemberInput } from '../../core';
+import { WHEN_ASSIGNED, type AssignOptions, type PoolMemberInput } from '../../core';
 import { leadLocator, memberLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
+import { optionsFrom, optionValue } from '../shared/options';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
 import { actionDescription, actionMethods } from '../shared/nodeBase';
 import { textOr } from '../shared/subtitles';
 
 const modeIs = (...mode: string[]) => ({ show: { mode } });
+
+const modeOptions = optionsFrom(['roundRobin', 'member', 'unassign'] as const, {
+	roundRobin: { name: 'Round Robin', description: 'The next member of a named pool, in turn and by weight' },
+	member: { name: 'Specific Member', description: 'Always the same team member' },
+	unassign: { name: 'Unassign', description: 'Remove the owner' },
+});
+
+const whenAssignedOptions = optionsFrom(WHEN_ASSIGNED, {
+	skip: { name: 'Skip', description: 'Assign only if the lead has no owner; the output says it was skipped and why' },
+	overwrite: { name: 'Overwrite', description: 'Assign it anyway, replacing the owner' },
+});
 
 export class AssignLead implements INodeType {
 	description: INodeTypeDescription = actionDescription({
@@ -28,11 +40,7 @@ export class AssignLead implements INodeType {
 				name: 'mode',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'Round Robin', value: 'roundRobin', description: 'The next member of a named pool, in turn and by weight' },
-					{ name: 'Specific Member', value: 'member', description: 'Always the same team member' },
-					{ name: 'Unassign', value: 'unassign', description: 'Remove the owner' },
-				],
+				options: modeOptions,
 				default: 'member',
 			},
 			memberLocator({ displayOptions: modeIs('member'), description: 'The team member who gets the lead (must be active)' }),
@@ -88,10 +96,7 @@ export class AssignLead implements INodeType {
 				displayName: 'If Already Assigned',
 				name: 'whenAssigned',
 				type: 'options',
-				options: [
-					{ name: 'Overwrite', value: 'overwrite', description: 'Assign it anyway, replacing the owner' },
-					{ name: 'Skip', value: 'skip', description: 'Assign only if the lead has no owner; the output says it was skipped and why' },
-				],
+				options: whenAssignedOptions,
 				default: 'skip',
 				displayOptions: modeIs('member', 'roundRobin'),
 			},
@@ -118,9 +123,9 @@ export class AssignLead implements INodeType {
 }
 
 function assignOptions(fn: IExecuteFunctions, i: number): AssignOptions {
-	const mode = fn.getNodeParameter('mode', i) as string;
+	const mode = optionValue(fn, 'mode', i, modeOptions);
 	if (mode === 'unassign') return { mode: 'unassign' };
-	const whenAssigned = fn.getNodeParameter('whenAssigned', i, 'skip') as 'skip' | 'overwrite';
+	const whenAssigned = optionValue(fn, 'whenAssigned', i, whenAssignedOptions, 'skip');
 	if (mode === 'roundRobin') {
 		return {
 			mode: 'round_robin',
@@ -129,7 +134,7 @@ function assignOptions(fn: IExecuteFunctions, i: number): AssignOptions {
 			whenAssigned,
 		};
 	}
-	return { mode: mode as 'member', member: locatorValue(fn, 'member', i), whenAssigned };
+	return { mode, member: locatorValue(fn, 'member', i), whenAssigned };
 }
 
 /** The pool's members as listed in the node; undefined (use the stored pool) when none are. */
