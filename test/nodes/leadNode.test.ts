@@ -125,7 +125,7 @@ forEachBackend((backend) => {
 			['a lead with no name, email or phone', { resource: 'lead', operation: 'create', name: '', email: '', phone: '', additionalFields: {} }, /field "name": a lead needs at least a name, an email or a phone number/],
 			['an unknown priority', { resource: 'lead', operation: 'create', name: 'X', email: '', phone: '', additionalFields: { priority: 'asap' } }, /field "priority": priority must be one of low, normal, high, urgent/],
 			['custom fields that are not JSON', { resource: 'lead', operation: 'create', name: 'X', email: '', phone: '', additionalFields: { custom: '{oops' } }, /field "custom": custom must be a JSON object/],
-			['an unknown activity kind', { resource: 'lead', operation: 'logActivity', lead: () => rl(someLead), kind: 'fax', direction: 'outbound', additionalFields: {} }, /field "kind": kind must be one of email, sms, call, meeting, other/],
+			['an unknown activity kind', { resource: 'lead', operation: 'logActivity', lead: () => rl(someLead), kind: 'fax', direction: 'outbound', additionalFields: {} }, /field "kind": kind must be one of call, email, meeting, other, sms; got "fax"/],
 			['an invalid activity date', { resource: 'lead', operation: 'logActivity', lead: () => rl(someLead), kind: 'call', direction: 'outbound', additionalFields: { at: 'yesterday-ish' } }, /field "at": at is not a valid date/],
 			['a duplicate stage name', { resource: 'stage', operation: 'create', name: 'new', kind: 'open', position: 0 }, /field "name": a stage named "new" exists already/],
 		])('refuses %s', async (_what, params, message) => {

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { LeadOps } from '../../../../core';
+import { collectionValue, entriesOf } from '../../../shared/options';
 import { toJson } from '../../../shared/output';
 import { conditionsFromFilters, getManyFilterOptions } from './fields';
 
@@ -30,7 +31,7 @@ export const description: INodeProperties[] = [
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
 	const returnAll = fn.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? Infinity : (fn.getNodeParameter('limit', i, 50) as number);
-	const filter = { combinator: 'and' as const, conditions: conditionsFromFilters(fn.getNodeParameter('filters', i, {}) as IDataObject) };
+	const filter = { combinator: 'and' as const, conditions: conditionsFromFilters(collectionValue(fn, 'filters', i, entriesOf(description, 'filters'))) };
 	const leads: IDataObject[] = [];
 	let after: number | undefined;
 	do {

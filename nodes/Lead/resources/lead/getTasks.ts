@@ -1,10 +1,19 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { LeadOps } from '../../../../core';
+import type { LeadOps, Task } from '../../../../core';
 import { leadLocator } from '../../../shared/descriptions';
 import { toJson } from '../../../shared/output';
+import { optionsFrom, optionValue } from '../../../shared/options';
 import { locatorValue } from '../../../shared/parameters';
 
 const show = { resource: ['lead'], operation: ['getTasks'] };
+
+/** A task's status (the core's Task['status']), or any. */
+const statusOptions = optionsFrom(['any', 'open', 'done', 'canceled'] satisfies Array<Task['status'] | 'any'>, {
+	any: 'Any',
+	open: 'Open',
+	done: 'Done',
+	canceled: 'Canceled',
+});
 
 export const description: INodeProperties[] = [
 	leadLocator({ displayOptions: { show } }),
@@ -12,12 +21,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Status',
 		name: 'taskStatus',
 		type: 'options',
-		options: [
-			{ name: 'Any', value: 'any' },
-			{ name: 'Canceled', value: 'canceled' },
-			{ name: 'Done', value: 'done' },
-			{ name: 'Open', value: 'open' },
-		],
+		options: statusOptions,
 		default: 'any',
 		displayOptions: { show },
 	},
@@ -25,6 +29,6 @@ export const description: INodeProperties[] = [
 
 /** One item per task: open ones first by due date (undated last), then the rest. */
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
-	const status = fn.getNodeParameter('taskStatus', i, 'any') as 'any' | 'open' | 'done' | 'canceled';
+	const status = optionValue(fn, 'taskStatus', i, statusOptions, 'any');
 	return (await ops.listTasks(locatorValue(fn, 'lead', i), status === 'any' ? {} : { status })).map(toJson);
 }

@@ -1,13 +1,11 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { WRITABLE_LEAD_FIELDS, type LeadFields } from '../../../../core';
 import { customFieldsParameter } from '../../../shared/parameters';
 
-/** Lead fields from a collection parameter: only what the user added is set. */
-export function leadFieldsFrom(fn: IExecuteFunctions, i: number, collection: string): LeadFields {
-	return leadFieldsFromValues(fn.getNodeParameter(collection, i, {}) as IDataObject);
-}
-
-/** The same from the collection's values (Create adds its contact fields to them). */
+/**
+ * Lead fields from a collection's values (read through collectionValue, which checks its
+ * options entries): only what the user added is set. Create adds its contact fields to them.
+ */
 export function leadFieldsFromValues(raw: IDataObject): LeadFields {
 	const fields: Record<string, unknown> = {};
 	for (const f of WRITABLE_LEAD_FIELDS) {

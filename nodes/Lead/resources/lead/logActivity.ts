@@ -1,10 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import type { LeadOps, WriteContext } from '../../../../core';
+import { DIRECTIONS, LOGGABLE_ACTIVITY_KINDS, type LeadOps, type WriteContext } from '../../../../core';
 import { leadLocator } from '../../../shared/descriptions';
 import { toJson } from '../../../shared/output';
+import { optionsFrom, optionValue } from '../../../shared/options';
 import { locatorValue } from '../../../shared/parameters';
 
 const show = { resource: ['lead'], operation: ['logActivity'] };
+
+const kindOptions = optionsFrom(LOGGABLE_ACTIVITY_KINDS, { email: 'Email', sms: 'SMS', call: 'Call', meeting: 'Meeting', other: 'Other' });
+const directionOptions = optionsFrom(DIRECTIONS, { inbound: 'Inbound', outbound: 'Outbound' });
 
 export const description: INodeProperties[] = [
 	leadLocator({ displayOptions: { show } }),
@@ -12,13 +16,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Kind',
 		name: 'kind',
 		type: 'options',
-		options: [
-			{ name: 'Call', value: 'call' },
-			{ name: 'Email', value: 'email' },
-			{ name: 'Meeting', value: 'meeting' },
-			{ name: 'Other', value: 'other' },
-			{ name: 'SMS', value: 'sms' },
-		],
+		options: kindOptions,
 		default: 'email',
 		displayOptions: { show },
 		description: 'Every logged activity starts a new inactivity episode (Stale Lead Trigger); notes and tasks do not',
@@ -27,10 +25,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Direction',
 		name: 'direction',
 		type: 'options',
-		options: [
-			{ name: 'Outbound', value: 'outbound' },
-			{ name: 'Inbound', value: 'inbound' },
-		],
+		options: directionOptions,
 		default: 'outbound',
 		displayOptions: { show },
 	},
@@ -52,7 +47,7 @@ export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number, co
 	const extra = fn.getNodeParameter('additionalFields', i, {}) as { at?: string; details?: string };
 	const { activity, lead } = await ops.logActivity(
 		locatorValue(fn, 'lead', i),
-		{ kind: fn.getNodeParameter('kind', i), direction: fn.getNodeParameter('direction', i), at: extra.at, details: extra.details },
+		{ kind: optionValue(fn, 'kind', i, kindOptions), direction: optionValue(fn, 'direction', i, directionOptions), at: extra.at, details: extra.details },
 		context,
 	);
 	return { ...toJson(activity), lead: toJson(lead) };

@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { LeadOps, WriteContext } from '../../../../core';
 import { leadLocator } from '../../../shared/descriptions';
+import { collectionValue, entriesOf } from '../../../shared/options';
 import { toJson } from '../../../shared/output';
 import { locatorValue } from '../../../shared/parameters';
 import { leadFieldOptions } from './fields';
-import { leadFieldsFrom } from './leadFieldsFrom';
+import { leadFieldsFromValues } from './leadFieldsFrom';
 
 const show = { resource: ['lead'], operation: ['update'] };
 
@@ -31,6 +32,6 @@ export const description: INodeProperties[] = [
 
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number, context: WriteContext) {
 	const overwrite = fn.getNodeParameter('overwrite', i, true) as boolean;
-	const { lead, changed } = await ops.updateLead(locatorValue(fn, 'lead', i), leadFieldsFrom(fn, i, 'updateFields'), { overwrite }, context);
+	const { lead, changed } = await ops.updateLead(locatorValue(fn, 'lead', i), leadFieldsFromValues(collectionValue(fn, 'updateFields', i, entriesOf(description, 'updateFields'))), { overwrite }, context);
 	return { ...toJson(lead), changedFields: changed };
 }
