@@ -13,7 +13,7 @@ import { LeadStatusChangedTrigger } from '../../nodes/LeadStatusChangedTrigger/L
 import { StaleLeadTrigger } from '../../nodes/StaleLeadTrigger/StaleLeadTrigger.node';
 import { audienceFilterFromParameters } from '../../nodes/shared/audienceFilterParameters';
 
-const names = (list: Array<{ name: string }>) => list.map((f) => f.name).sort();
+const names = (list: ReadonlyArray<{ name: string }>) => list.map((f) => f.name).sort();
 const properties = new Lead().description.properties;
 const forOperation = (operation: string) =>
 	properties.filter((p) => p.displayOptions?.show?.resource?.includes('lead') && p.displayOptions?.show?.operation?.includes(operation));
