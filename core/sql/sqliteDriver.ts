@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 import { unavailable } from '../errors';
+import { SqliteCommitWatcher } from './sqliteCommitWatcher';
 import { savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
 export interface SqliteConfig {
@@ -18,15 +19,50 @@ export interface SqliteConfig {
 	lockTimeoutMs?: number;
 }
 
-// One hub per database file and process: every store on the file hears every commit.
-const hubs = new Map<string, EventEmitter>();
+/**
+ * One hub per database file and process: every store on the file hears every commit made here,
+ * and, while anyone listens, one watcher hears the commits of other processes.
+ */
+class FileHub extends EventEmitter {
+	private watcher: SqliteCommitWatcher | undefined;
+	constructor(private readonly file: string) {
+		super();
+		this.setMaxListeners(0);
+	}
+	listen(listener: () => void) {
+		this.on('events', listener);
+		if (!this.watcher) {
+			try {
+				this.watcher = new SqliteCommitWatcher(this.file, () => this.emit('events'));
+			} catch {
+				// No watcher (the file cannot be opened a third time): the catch-up poll still runs.
+			}
+		}
+	}
+	unlisten(listener: () => void) {
+		this.off('events', listener);
+		if (this.listenerCount('events') === 0 && this.watcher) {
+			this.watcher.close();
+			this.watcher = undefined;
+		}
+	}
+	/** Right before a write transaction begins: whether its commit may be absorbed. */
+	beforeWrite(): boolean {
+		return this.watcher?.upToDate() ?? false;
+	}
+	/** Right after a commit in this process; `wroteEvents` wakes this process's listeners. */
+	committed(wroteEvents: boolean, absorb: boolean) {
+		if (absorb) this.watcher?.absorb();
+		if (wroteEvents) setImmediate(() => this.emit('events'));
+	}
+	get watchMode() {
+		return this.watcher?.mode;
+	}
+}
+const hubs = new Map<string, FileHub>();
 const hubFor = (file: string) => {
 	let hub = hubs.get(file);
-	if (!hub) {
-		hub = new EventEmitter();
-		hub.setMaxListeners(0);
-		hubs.set(file, hub);
-	}
+	if (!hub) hubs.set(file, (hub = new FileHub(file)));
 	return hub;
 };
 
@@ -106,6 +142,7 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 	const writer = open(true);
 	let reader: Connection | undefined;
 	const hub = hubFor(file);
+	const listeners = new Set<() => void>();
 	let closed = false;
 
 	const session = (conn: Connection, onEvents: () => void): SqlSession => {
@@ -140,14 +177,16 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 		}
 	}
 
-	async function runOn<T>(conn: Connection, begin: () => unknown, fn: (s: SqlSession) => Promise<T>) {
+	async function runOn<T>(conn: Connection, begin: () => unknown, fn: (s: SqlSession) => Promise<T>, write = true) {
 		if (closed) throw unavailable(`The SQLite lead store at ${file} is closed`);
 		let wroteEvents = false;
+		let absorb = false;
 		await begin();
+		if (write) absorb = hub.beforeWrite();
 		try {
 			const result = await fn(session(conn, () => (wroteEvents = true)));
 			conn.db.exec('COMMIT');
-			if (wroteEvents) setImmediate(() => hub.emit('events'));
+			hub.committed(wroteEvents, absorb);
 			return result;
 		} catch (error) {
 			if (conn.db.isTransaction) conn.db.exec('ROLLBACK');
@@ -163,7 +202,7 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 		transaction<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions = {}) {
 			if (options.readOnly) {
 				const conn = readerConnection();
-				return conn.enqueue(() => runOn(conn, () => conn.db.exec('BEGIN DEFERRED'), fn));
+				return conn.enqueue(() => runOn(conn, () => conn.db.exec('BEGIN DEFERRED'), fn, false));
 			}
 			if (options.bookkeeping) {
 				// A deferred transaction that turns into a write: when another connection holds the
@@ -174,12 +213,18 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 			return writer.enqueue(() => runOn(writer, () => whileBusy(() => writer.db.exec('BEGIN IMMEDIATE')), fn));
 		},
 		async onEventsCommitted(listener: () => void) {
-			hub.on('events', listener);
-			return async () => void hub.off('events', listener);
+			hub.listen(listener);
+			listeners.add(listener);
+			return async () => {
+				listeners.delete(listener);
+				hub.unlisten(listener);
+			};
 		},
 		async close() {
 			if (closed) return;
 			closed = true;
+			for (const listener of listeners) hub.unlisten(listener);
+			listeners.clear();
 			await Promise.all([writer.idle(), reader?.idle()]);
 			writer.db.close();
 			reader?.db.close();
