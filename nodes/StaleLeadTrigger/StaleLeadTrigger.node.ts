@@ -4,14 +4,21 @@ import {
 	type ITriggerFunctions,
 	type ITriggerResponse,
 } from 'n8n-workflow';
-import type { StaleCriteriaInput } from '../../core';
+import { STALE_MODES, type StaleCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
 import { triggerDescription } from '../shared/nodeBase';
+import { optionsFrom, settingOption } from '../shared/options';
 import { getOpenStages } from '../shared/stageOptions';
 import { activationError, numberSetting, runStaleTrigger } from '../shared/trigger';
 import { numberOr, param } from '../shared/subtitles';
+
+const inactivePeriodOptions = optionsFrom(STALE_MODES, {
+	gte: { name: 'Greater Than or Equals', description: 'Inactive for at least this many days (fires once on reaching it)' },
+	equals: { name: 'Equals', description: 'Inactive for exactly this many days (fires once during that day)' },
+	between: { name: 'Between', description: 'Inactive for a number of days within a range (fires once on entering it)' },
+});
 
 export class StaleLeadTrigger implements INodeType {
 	description: INodeTypeDescription = triggerDescription({
@@ -28,11 +35,7 @@ export class StaleLeadTrigger implements INodeType {
 				displayName: 'Inactive Period',
 				name: 'inactivePeriod',
 				type: 'options',
-				options: [
-					{ name: 'Between', value: 'between', description: 'Inactive for a number of days within a range (fires once on entering it)' },
-					{ name: 'Equals', value: 'equals', description: 'Inactive for exactly this many days (fires once during that day)' },
-					{ name: 'Greater Than or Equals', value: 'gte', description: 'Inactive for at least this many days (fires once on reaching it)' },
-				],
+				options: inactivePeriodOptions,
 				default: 'gte',
 			},
 			{
@@ -102,7 +105,7 @@ export class StaleLeadTrigger implements INodeType {
 		let criteria: StaleCriteriaInput;
 		let checkIntervalMs: number;
 		try {
-			const mode = this.getNodeParameter('inactivePeriod', 'gte') as string;
+			const mode = settingOption(this, 'inactivePeriod', inactivePeriodOptions, 'gte');
 			const options = this.getNodeParameter('options', {}) as { onlyBecomingStaleAfterActivation?: boolean };
 			criteria = {
 				mode,

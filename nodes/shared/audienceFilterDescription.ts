@@ -9,7 +9,7 @@
  * values into the core's FilterGroup, which the store compiles into its query.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { AUDIENCE_FILTER_FIELDS, CUSTOM_FILTER_FIELDS } from './audienceFilterParameters';
+import { AUDIENCE_FILTER_FIELDS, COMBINATOR_OPTIONS, CUSTOM_FILTER_FIELDS, FILTER_OPERATOR_OPTIONS } from './audienceFilterParameters';
 
 /** The lead fields the audience filter offers (LEAD_FIELDS' audienceFilter ones), by name. */
 export const FILTER_FIELD_OPTIONS: INodePropertyOptions[] = AUDIENCE_FILTER_FIELDS.map((f) => ({
@@ -18,20 +18,8 @@ export const FILTER_FIELD_OPTIONS: INodePropertyOptions[] = AUDIENCE_FILTER_FIEL
 	...(f.filterDescription ? { description: f.filterDescription } : {}),
 })).sort((a, b) => a.name.localeCompare(b.name));
 
-export const FILTER_OPERATOR_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Contains', value: 'contains', description: 'The value appears in the field, ignoring case' },
-	{ name: 'Equals', value: 'equals', description: 'Text compares ignore case' },
-	{ name: 'Is Empty', value: 'is_empty' },
-	{ name: 'Is Not Empty', value: 'is_not_empty' },
-	{ name: 'Is Not One Of', value: 'is_not_one_of', description: 'None of a comma-separated list (an empty field counts as not one of them)' },
-	{ name: 'Is One Of', value: 'is_one_of', description: 'Any of a comma-separated list' },
-	{ name: 'Not Equals', value: 'not_equals', description: 'Differs, or the field is empty' },
-];
-
-const combinatorOptions: INodePropertyOptions[] = [
-	{ name: 'AND (All Must Match)', value: 'and' },
-	{ name: 'OR (Any Can Match)', value: 'or' },
-];
+// Operators and AND / OR come from the core's enums; their lists live beside the code that reads them.
+export { FILTER_OPERATOR_OPTIONS };
 
 /** The fields of one condition (used at the top level and inside each group). */
 export const conditionFields: INodeProperties[] = [
@@ -95,7 +83,7 @@ export const audienceFilterProperties: INodeProperties[] = [
 		displayName: 'Combine',
 		name: 'filterCombinator',
 		type: 'options',
-		options: combinatorOptions,
+		options: COMBINATOR_OPTIONS,
 		default: 'and',
 		description: 'How the conditions and condition groups below are joined',
 		displayOptions: shown,
@@ -119,7 +107,7 @@ export const audienceFilterProperties: INodeProperties[] = [
 						displayName: 'Combine',
 						name: 'combinator',
 						type: 'options',
-						options: combinatorOptions,
+						options: COMBINATOR_OPTIONS,
 						default: 'or',
 						description: "How this group's conditions are joined",
 					},

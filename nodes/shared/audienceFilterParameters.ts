@@ -4,6 +4,7 @@
  * names, emails or ids here; the store resolves them when the trigger starts.
  */
 import { FILTER_OPERATORS, invalid, leadFieldsOfferedIn, type FilterCondition, type FilterField, type FilterGroup, type FilterOperator } from '../../core';
+import { checkOption, optionsFrom } from './options';
 
 /** The lead fields the audience filter offers, and those of them that name a custom field. */
 export const AUDIENCE_FILTER_FIELDS = leadFieldsOfferedIn('audienceFilter');
@@ -23,23 +24,33 @@ export interface AudienceFilterParameters {
 	filterGroups?: { group?: Array<{ combinator?: string; conditions?: { condition?: ConditionParameters[] } }> };
 }
 
-const LIST_OPERATORS = new Set(['is_one_of', 'is_not_one_of']);
-const NO_VALUE_OPERATORS = new Set(['is_empty', 'is_not_empty']);
-const OPERATOR_NAMES: Record<string, string> = {
-	equals: 'Equals',
-	not_equals: 'Not Equals',
-	is_one_of: 'Is One Of',
-	is_not_one_of: 'Is Not One Of',
+/** The core's operators the audience filter offers: Before and After are for times, which it does not filter on. */
+type AudienceOperator = Exclude<FilterOperator, 'before' | 'after'>;
+const AUDIENCE_OPERATORS = FILTER_OPERATORS.filter((o): o is AudienceOperator => o !== 'before' && o !== 'after');
+
+export const FILTER_OPERATOR_OPTIONS = optionsFrom(AUDIENCE_OPERATORS, {
+	equals: { name: 'Equals', description: 'Text compares ignore case' },
+	not_equals: { name: 'Not Equals', description: 'Differs, or the field is empty' },
+	is_one_of: { name: 'Is One Of', description: 'Any of a comma-separated list' },
+	is_not_one_of: { name: 'Is Not One Of', description: 'None of a comma-separated list (an empty field counts as not one of them)' },
 	is_empty: 'Is Empty',
 	is_not_empty: 'Is Not Empty',
-	contains: 'Contains',
-};
+	contains: { name: 'Contains', description: 'The value appears in the field, ignoring case' },
+});
 
-function combinator(value: unknown, where: string): 'and' | 'or' {
-	const c = typeof value === 'string' ? value.trim().toLowerCase() : value;
-	if (c === undefined || c === '' || c === 'and') return 'and';
-	if (c === 'or') return 'or';
-	throw invalid('filterCombinator', `${where}: Combine must be AND or OR; got ${JSON.stringify(value)}`);
+export const COMBINATOR_OPTIONS = optionsFrom(['and', 'or'] satisfies Array<FilterGroup['combinator']>, {
+	and: 'AND (All Must Match)',
+	or: 'OR (Any Can Match)',
+});
+
+const LIST_OPERATORS = new Set(['is_one_of', 'is_not_one_of']);
+const NO_VALUE_OPERATORS = new Set(['is_empty', 'is_not_empty']);
+const operatorName = (operator: string) => FILTER_OPERATOR_OPTIONS.find((o) => o.value === operator)?.name;
+
+/** AND or OR; an absent Combine is its default. `name` is the parameter (filterCombinator, or a group's combinator). */
+function combinator(value: unknown, where: string, name: string, fallback: 'and' | 'or'): 'and' | 'or' {
+	if (value === undefined || value === null || value === '') return fallback;
+	return checkOption(name, value, COMBINATOR_OPTIONS, where, name === 'combinator' ? 'filter' : name);
 }
 
 /** A list from comma-separated text, or an array an expression produced. */
@@ -49,14 +60,8 @@ function listValue(value: unknown): string[] {
 }
 
 export function conditionFromParameters(p: ConditionParameters, where: string): FilterCondition {
-	const field = String(p.field ?? '').trim();
-	const operator = String(p.operator ?? 'equals').trim();
-	if (!AUDIENCE_FILTER_FIELDS.some((f) => f.name === field)) {
-		throw invalid('filter', `${where}: unknown field ${JSON.stringify(p.field)}`);
-	}
-	if (!(operator in OPERATOR_NAMES) || !(FILTER_OPERATORS as readonly string[]).includes(operator)) {
-		throw invalid('filter', `${where}: unknown operator ${JSON.stringify(p.operator)}`);
-	}
+	const field = checkOption('field', p.field, AUDIENCE_FILTER_FIELDS.map((f) => ({ value: f.name })), where, 'filter');
+	const operator = checkOption('operator', p.operator ?? 'equals', FILTER_OPERATOR_OPTIONS, where, 'filter');
 	const condition: FilterCondition = { field: field as FilterField, operator: operator as FilterOperator };
 	if (CUSTOM_FILTER_FIELDS.includes(field)) {
 		const name = String(p.customField ?? '').trim();
@@ -66,12 +71,12 @@ export function conditionFromParameters(p: ConditionParameters, where: string): 
 	if (NO_VALUE_OPERATORS.has(operator)) return condition;
 	if (LIST_OPERATORS.has(operator)) {
 		const values = listValue(p.value);
-		if (values.length === 0) throw invalid('filter', `${where}: Value is required for ${OPERATOR_NAMES[operator]} (a comma-separated list)`);
+		if (values.length === 0) throw invalid('filter', `${where}: Value is required for ${operatorName(operator)} (a comma-separated list)`);
 		condition.value = values;
 		return condition;
 	}
 	const value = p.value === undefined || p.value === null ? '' : String(p.value).trim();
-	if (value === '') throw invalid('filter', `${where}: Value is required for ${OPERATOR_NAMES[operator]}`);
+	if (value === '') throw invalid('filter', `${where}: Value is required for ${operatorName(operator)}`);
 	condition.value = value;
 	return condition;
 }
@@ -83,22 +88,25 @@ export function conditionFromParameters(p: ConditionParameters, where: string): 
  */
 export function audienceFilterFromParameters(p: AudienceFilterParameters): FilterGroup | null {
 	if (p.filterLeads !== true) return null;
+	// Settings are checked in the order they appear in the editor: Combine before the conditions.
+	const topCombinator = combinator(p.filterCombinator, 'Filter Leads', 'filterCombinator', 'and');
 	const top = p.filterConditions?.condition ?? [];
 	const groups = p.filterGroups?.group ?? [];
 	const conditions: Array<FilterCondition | FilterGroup> = top.map((c, i) => conditionFromParameters(c, `Filter Leads, condition ${i + 1}`));
 	groups.forEach((g, gi) => {
 		const where = `Filter Leads, condition group ${gi + 1}`;
+		const groupCombinator = combinator(g.combinator, where, 'combinator', 'or');
 		const inner = g.conditions?.condition ?? [];
 		if (inner.length === 0) throw invalid('filter', `${where}: add at least one condition, or remove the group`);
 		conditions.push({
-			combinator: combinator(g.combinator ?? 'or', where),
+			combinator: groupCombinator,
 			conditions: inner.map((c, i) => conditionFromParameters(c, `${where}, condition ${i + 1}`)),
 		});
 	});
 	if (conditions.length === 0) {
 		throw invalid('filter', 'Filter Leads is on but has no conditions: add a condition, or turn Filter Leads off to run for every lead');
 	}
-	return { combinator: combinator(p.filterCombinator, 'Filter Leads'), conditions };
+	return { combinator: topCombinator, conditions };
 }
 
 /** Reads the filter's parameters through a getter (a trigger's getNodeParameter). */

@@ -38,7 +38,7 @@ export function optionsFrom<T extends string>(values: readonly T[], labels: Reco
  * with `field` under continue-on-fail). `where` prefixes the message when the name alone does
  * not say where the value sits (a condition of the audience filter).
  */
-export function checkOption<T extends string>(name: string, value: unknown, options: ReadonlyArray<Option<T>>, where?: string, field = name): T {
+export function checkOption<T extends string>(name: string, value: unknown, options: ReadonlyArray<Pick<Option<T>, 'value'>>, where?: string, field = name): T {
 	if (options.some((o) => o.value === value)) return value as T;
 	const allowed = options.map((o) => o.value).join(', ');
 	throw invalid(field, `${where ? `${where}: ` : ''}${name} must be one of ${allowed}; got ${describe(value)}`);

@@ -91,11 +91,17 @@ describe('audienceFilterFromParameters', () => {
 			{ filterLeads: true, filterConditions: { condition: [c('source', 'is_one_of', ' , ')] } },
 		],
 		['Filter Leads, condition 1: Custom Field Name is required', { filterLeads: true, filterConditions: { condition: [c('custom', 'equals', 'x', '')] } }],
-		['Filter Leads, condition 1: unknown field "createdAt"', { filterLeads: true, filterConditions: { condition: [c('createdAt', 'equals', 'x')] } }],
-		['Filter Leads, condition 1: unknown operator "before"', { filterLeads: true, filterConditions: { condition: [c('source', 'before', 'x')] } }],
+		[
+			'Filter Leads, condition 1: field must be one of name, email, phone, stage, source, type, priority, gender, owner, custom; got "createdAt"',
+			{ filterLeads: true, filterConditions: { condition: [c('createdAt', 'equals', 'x')] } },
+		],
+		[
+			'Filter Leads, condition 1: operator must be one of contains, equals, is_empty, is_not_empty, is_not_one_of, is_one_of, not_equals; got "before"',
+			{ filterLeads: true, filterConditions: { condition: [c('source', 'before', 'x')] } },
+		],
 		['Filter Leads, condition group 1: add at least one condition, or remove the group', { filterLeads: true, filterGroups: { group: [{ combinator: 'or' }] } }],
 		[
-			'Filter Leads, condition group 1: Combine must be AND or OR; got "xor"',
+			'Filter Leads, condition group 1: combinator must be one of and, or; got "xor"',
 			{ filterLeads: true, filterGroups: { group: [{ combinator: 'xor', conditions: { condition: [c('source', 'equals', 'a')] } }] } },
 		],
 		[
