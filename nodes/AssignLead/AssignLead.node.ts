@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -11,7 +12,7 @@ import { toJson } from '../shared/output';
 import { optionsFrom, optionValue } from '../shared/options';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
-import { actionDescription, actionMethods } from '../shared/nodeBase';
+import { actionMethods } from '../shared/nodeBase';
 import { textOr } from '../shared/subtitles';
 
 const modeIs = (...mode: string[]) => ({ show: { mode } });
@@ -28,11 +29,19 @@ const whenAssignedOptions = optionsFrom(WHEN_ASSIGNED, {
 });
 
 export class AssignLead implements INodeType {
-	description: INodeTypeDescription = actionDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Assign Lead',
 		name: 'assignLead',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['transform'],
+		version: 1,
 		subtitle: `={{ $parameter["mode"] === "roundRobin" ? "Round robin" + ${textOr('poolName', '', 'the pool from an expression', ': ')} : $parameter["mode"] === "unassign" ? "Unassign" : "To a specific member" }}`,
 		description: 'Give a lead an owner: a specific team member, the next one of a round-robin pool, or nobody',
+		defaults: { name: 'Assign Lead' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
 		properties: [
 			leadLocator(),
 			{
@@ -101,14 +110,13 @@ export class AssignLead implements INodeType {
 				displayOptions: modeIs('member', 'roundRobin'),
 			},
 		],
-	});
+	};
 
 	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const fn = this;
-		return runItems(fn, async (ops, i, context) => {
-			const result = await ops.assignLead(locatorValue(fn, 'lead', i), assignOptions(fn, i), context);
+		return runItems(this, async (ops, i, context) => {
+			const result = await ops.assignLead(locatorValue(this, 'lead', i), assignOptions(this, i), context);
 			return {
 				lead: toJson(result.lead),
 				member: result.member && toJson(result.member),

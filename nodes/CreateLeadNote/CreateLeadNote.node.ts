@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -8,15 +9,23 @@ import { leadLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
-import { actionDescription, actionMethods } from '../shared/nodeBase';
+import { actionMethods } from '../shared/nodeBase';
 import { param } from '../shared/subtitles';
 
 export class CreateLeadNote implements INodeType {
-	description: INodeTypeDescription = actionDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Create Lead Note',
 		name: 'createLeadNote',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['transform'],
+		version: 1,
 		subtitle: `={{ ${param('pinned')} === true ? "Pinned note" : "Note" }}`,
 		description: 'Add an internal note to a lead (notes do not count as activity)',
+		defaults: { name: 'Create Lead Note' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
 		properties: [
 			leadLocator(),
 			{
@@ -37,16 +46,15 @@ export class CreateLeadNote implements INodeType {
 				description: 'Whether to pin the note: pinned notes are listed before the others',
 			},
 		],
-	});
+	};
 
 	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const fn = this;
-		return runItems(fn, async (ops, i, context) => {
+		return runItems(this, async (ops, i, context) => {
 			const { note, lead } = await ops.createNote(
-				locatorValue(fn, 'lead', i),
-				{ content: fn.getNodeParameter('content', i, ''), pinned: fn.getNodeParameter('pinned', i, false) },
+				locatorValue(this, 'lead', i),
+				{ content: this.getNodeParameter('content', i, ''), pinned: this.getNodeParameter('pinned', i, false) },
 				context,
 			);
 			return { ...toJson(note), lead: toJson(lead) };

@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -10,8 +11,8 @@ import { toJson } from '../shared/output';
 import { optionsFrom, optionValue } from '../shared/options';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
-import { actionDescription, actionMethods } from '../shared/nodeBase';
 import { optionLabel } from '../shared/subtitles';
+import { actionMethods } from '../shared/nodeBase';
 
 const dueIs = (due: string) => ({ show: { due: [due] } });
 
@@ -38,11 +39,19 @@ const assignToOptions = optionsFrom(['member', 'none', 'owner'] satisfies Array<
 });
 
 export class CreateLeadTask implements INodeType {
-	description: INodeTypeDescription = actionDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Create Lead Task',
 		name: 'createLeadTask',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['transform'],
+		version: 1,
 		subtitle: `={{ ${optionLabel('type', taskTypeOptions, 'Lead')} + " task" }}`,
 		description: 'Create a follow-up task on a lead: type, due date, assignee, priority',
+		defaults: { name: 'Create Lead Task' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
 		properties: [
 			leadLocator(),
 			{
@@ -128,25 +137,24 @@ export class CreateLeadTask implements INodeType {
 					'Whether the task must be completed (on) or is optional (off). Stored on the task for the team and for later steps to check; this workflow carries on either way.',
 			},
 		],
-	});
+	};
 
 	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const fn = this;
-		const workflowTimezone = fn.getTimezone();
-		return runItems(fn, async (ops, i, context) => {
+		const workflowTimezone = this.getTimezone();
+		return runItems(this, async (ops, i, context) => {
 			const { task, lead, assignee, reason } = await ops.createTask(
-				locatorValue(fn, 'lead', i),
+				locatorValue(this, 'lead', i),
 				{
-					type: optionValue(fn, 'type', i, taskTypeOptions),
-					description: fn.getNodeParameter('description', i, ''),
-					due: dueFrom(fn, i),
+					type: optionValue(this, 'type', i, taskTypeOptions),
+					description: this.getNodeParameter('description', i, ''),
+					due: dueFrom(this, i),
 					// Relative days are counted, and dates without an offset read, in the workflow's timezone.
 					timezone: workflowTimezone,
-					assignee: assigneeFrom(fn, i),
-					priority: optionValue(fn, 'priority', i, priorityOptions, 'normal'),
-					required: fn.getNodeParameter('required', i, true),
+					assignee: assigneeFrom(this, i),
+					priority: optionValue(this, 'priority', i, priorityOptions, 'normal'),
+					required: this.getNodeParameter('required', i, true),
 				},
 				context,
 			);

@@ -1,35 +1,48 @@
 import {
+	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { actionDescription, actionMethods } from '../shared/nodeBase';
+import { actionMethods } from '../shared/nodeBase';
 import { runItems } from '../shared/runItems';
 import { getStages } from '../shared/stageOptions';
-import { withOperationSubtitle } from '../shared/subtitles';
+import { operationSubtitle } from '../shared/subtitles';
 import { resourceOptions, resources, router } from './router';
 
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resourceOptions,
+		default: 'lead',
+	},
+	...resources.lead.description,
+	...resources.stage.description,
+	...resources.member.description,
+];
+
 export class Lead implements INodeType {
-	// The subtitle names the chosen operation and resource by their labels.
-	description: INodeTypeDescription = withOperationSubtitle(actionDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Lead',
 		name: 'lead',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		// The subtitle names the chosen operation and resource by their labels.
+		subtitle: operationSubtitle(properties, 'Lead'),
 		description: 'Create, find, update and delete leads; log activities; manage stages and the team',
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: resourceOptions,
-				default: 'lead',
-			},
-			...resources.lead.description,
-			...resources.stage.description,
-			...resources.member.description,
-		],
-	}));
+		defaults: { name: 'Lead' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
+		properties,
+	};
 
 	methods = {
 		...actionMethods(),

@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -8,24 +9,30 @@ import type { EventCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { triggerDescription } from '../shared/nodeBase';
 import { eventTriggerOptions } from '../shared/descriptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
 import { param } from '../shared/subtitles';
 
 export class LeadCreatedTrigger implements INodeType {
-	description: INodeTypeDescription = triggerDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Lead Created Trigger',
 		name: 'leadCreatedTrigger',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['trigger'],
+		version: 1,
 		subtitle: `={{ ${param('filterLeads')} === false ? "every new lead" : "new leads matching the filter" }}`,
 		description: 'Starts the workflow once for each new lead (from a form, an integration, an import or a person) that passes the audience filter',
 		eventTriggerDescription: 'Waiting for a new lead',
 		activationMessage: 'Each new lead that passes the filter now starts this workflow.',
+		defaults: { name: 'Lead Created Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
 		properties: [
 			...audienceFilterProperties,
 			eventTriggerOptions,
 		],
-	});
+	};
 
 	methods = {
 		credentialTest: { leadStoreApiTest },

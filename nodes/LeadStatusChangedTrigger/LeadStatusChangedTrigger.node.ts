@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -8,20 +9,26 @@ import type { EventCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { triggerDescription } from '../shared/nodeBase';
 import { eventTriggerOptions } from '../shared/descriptions';
 import { getStages, getStagesOrAny } from '../shared/stageOptions';
 import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
 import { param } from '../shared/subtitles';
 
 export class LeadStatusChangedTrigger implements INodeType {
-	description: INodeTypeDescription = triggerDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Lead Status Changed Trigger',
 		name: 'leadStatusChangedTrigger',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['trigger'],
+		version: 1,
 		subtitle: `={{ ((to) => Array.isArray(to) && to.includes("any") ? "any stage change" : "moved to chosen stages")(${param('toStages')}) }}`,
 		description: 'Starts the workflow once for each lead that moves to one of the chosen stages (or any), optionally from chosen stages',
 		eventTriggerDescription: 'Waiting for a lead to change stage',
 		activationMessage: 'Each matching stage change now starts this workflow.',
+		defaults: { name: 'Lead Status Changed Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
 		properties: [
 			{
 				displayName: 'To Stage Names or IDs',
@@ -45,7 +52,7 @@ export class LeadStatusChangedTrigger implements INodeType {
 			...audienceFilterProperties,
 			eventTriggerOptions,
 		],
-	});
+	};
 
 	methods = {
 		loadOptions: { getStages, getStagesOrAny },

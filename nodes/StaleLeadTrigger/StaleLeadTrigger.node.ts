@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -8,7 +9,6 @@ import { STALE_MODES, type StaleCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
 import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { triggerDescription } from '../shared/nodeBase';
 import { optionsFrom, settingOption } from '../shared/options';
 import { getOpenStages } from '../shared/stageOptions';
 import { activationError, numberSetting, runStaleTrigger } from '../shared/trigger';
@@ -21,15 +21,22 @@ const inactivePeriodOptions = optionsFrom(STALE_MODES, {
 });
 
 export class StaleLeadTrigger implements INodeType {
-	description: INodeTypeDescription = triggerDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Stale Lead Trigger',
 		name: 'staleLeadTrigger',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['trigger'],
+		version: 1,
 		// N and M stand for days an expression gives.
 		subtitle: `={{ ((period, min, max) => period === "between" ? "inactive " + min + " to " + max + " days" : period === "equals" ? "inactive exactly " + min + " days" : period === "gte" ? "inactive at least " + min + " days" : "inactive for a set period")(${param('inactivePeriod')}, ${numberOr('minDays', 'N')}, ${numberOr('maxDays', 'M')}) }}`,
 		description:
 			'Starts the workflow once per lead and inactivity period when a lead in the chosen open stages has had no activity (stage change, email, SMS, call, meeting, other) for the set number of days',
 		eventTriggerDescription: 'Waiting for a lead to go stale',
 		activationMessage: 'Leads that are or become stale in the chosen stages now start this workflow, once per inactivity period.',
+		defaults: { name: 'Stale Lead Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
 		properties: [
 			{
 				displayName: 'Inactive Period',
@@ -94,7 +101,7 @@ export class StaleLeadTrigger implements INodeType {
 				],
 			},
 		],
-	});
+	};
 
 	methods = {
 		loadOptions: { getOpenStages },

@@ -1,4 +1,5 @@
 import {
+	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -8,15 +9,23 @@ import { leadLocator, stageLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
-import { actionDescription, actionMethods } from '../shared/nodeBase';
 import { locatorLabel } from '../shared/subtitles';
+import { actionMethods } from '../shared/nodeBase';
 
 export class UpdateLeadStage implements INodeType {
-	description: INodeTypeDescription = actionDescription({
+	description: INodeTypeDescription = {
 		displayName: 'Update Lead Stage',
 		name: 'updateLeadStage',
+		icon: { light: 'file:../../icons/lead.svg', dark: 'file:../../icons/lead.dark.svg' },
+		group: ['transform'],
+		version: 1,
 		subtitle: `={{ "to " + ${locatorLabel('stage', 'stage')} }}`,
 		description: 'Move a lead to another stage of the pipeline; Lead Status Changed workflows then run',
+		defaults: { name: 'Update Lead Stage' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
 		properties: [
 			leadLocator(),
 			stageLocator({
@@ -41,15 +50,14 @@ export class UpdateLeadStage implements INodeType {
 				],
 			},
 		],
-	});
+	};
 
 	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const fn = this;
-		return runItems(fn, async (ops, i, context) => {
-			const options = fn.getNodeParameter('options', i, {}) as { force?: boolean };
-			const moved = await ops.changeStage(locatorValue(fn, 'lead', i), locatorValue(fn, 'stage', i), { force: options.force === true }, context);
+		return runItems(this, async (ops, i, context) => {
+			const options = this.getNodeParameter('options', i, {}) as { force?: boolean };
+			const moved = await ops.changeStage(locatorValue(this, 'lead', i), locatorValue(this, 'stage', i), { force: options.force === true }, context);
 			return {
 				lead: toJson(moved.lead),
 				previousStage: toJson(moved.previousStage),

@@ -57,8 +57,6 @@ export const memberLocator = (overrides: Partial<INodeProperties> = {}): INodePr
 	...overrides,
 });
 
-export const leadStoreCredential = [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }];
-
 /** The event triggers' catch-up window, an entry of their Options collection. */
 /** Lead and task priorities, as the store knows them. */
 export const priorityOptions = optionsFrom(PRIORITIES, { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' });

@@ -16,11 +16,13 @@ import {
 } from 'n8n-workflow';
 
 const root = path.resolve(__dirname, '../..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require(path.join(root, 'package.json')) as { n8n: { nodes: string[] } };
 
 // Every node package.json ships, from its source: 'dist/nodes/Lead/Lead.node.js' → nodes/Lead/Lead.node.ts.
 const nodeTypes: INodeType[] = pkg.n8n.nodes.map((file) => {
 	const source = path.join(root, file.replace(/^dist\//, '').replace(/\.js$/, ''));
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const exported = require(source) as Record<string, new () => INodeType>;
 	return new (Object.values(exported)[0])();
 });

@@ -21,11 +21,15 @@ const timer = setInterval(() => {
 	clearInterval(timer);
 	try {
 		process.kill(-groupId, 'SIGTERM');
-	} catch {}
+	} catch {
+		// the group is gone already
+	}
 	setTimeout(() => {
 		try {
 			process.kill(-groupId, 'SIGKILL');
-		} catch {}
+		} catch {
+			// the group is gone already
+		}
 		process.exit(0);
 	}, 10_000);
 }, 500);
