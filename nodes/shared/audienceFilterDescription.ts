@@ -8,18 +8,11 @@
  * High OR no owner). `audienceFilterFromParameters` (./audienceFilterParameters.ts) turns the
  * values into the core's FilterGroup, which the store compiles into its query.
  */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { AUDIENCE_FILTER_FIELDS, COMBINATOR_OPTIONS, CUSTOM_FILTER_FIELDS, FILTER_OPERATOR_OPTIONS } from './audienceFilterParameters';
+import type { INodeProperties } from 'n8n-workflow';
+import { COMBINATOR_OPTIONS, CUSTOM_FILTER_FIELDS, FILTER_FIELD_OPTIONS, FILTER_OPERATOR_OPTIONS } from './audienceFilterParameters';
 
-/** The lead fields the audience filter offers (LEAD_FIELDS' audienceFilter ones), by name. */
-export const FILTER_FIELD_OPTIONS: INodePropertyOptions[] = AUDIENCE_FILTER_FIELDS.map((f) => ({
-	name: f.filterLabel ?? f.label,
-	value: f.name,
-	...(f.filterDescription ? { description: f.filterDescription } : {}),
-})).sort((a, b) => a.name.localeCompare(b.name));
-
-// Operators and AND / OR come from the core's enums; their lists live beside the code that reads them.
-export { FILTER_OPERATOR_OPTIONS };
+// Fields, operators and AND / OR: their lists live beside the code that checks values against them.
+export { FILTER_FIELD_OPTIONS, FILTER_OPERATOR_OPTIONS };
 
 /** The fields of one condition (used at the top level and inside each group). */
 export const conditionFields: INodeProperties[] = [

@@ -4,11 +4,19 @@
  * names, emails or ids here; the store resolves them when the trigger starts.
  */
 import { FILTER_OPERATORS, invalid, leadFieldsOfferedIn, type FilterCondition, type FilterField, type FilterGroup, type FilterOperator } from '../../core';
+import type { INodePropertyOptions } from 'n8n-workflow';
 import { checkOption, optionsFrom } from './options';
 
 /** The lead fields the audience filter offers, and those of them that name a custom field. */
 export const AUDIENCE_FILTER_FIELDS = leadFieldsOfferedIn('audienceFilter');
 export const CUSTOM_FILTER_FIELDS: string[] = AUDIENCE_FILTER_FIELDS.filter((f) => f.kind === 'custom').map((f) => f.name);
+
+/** The Field list of a condition (LEAD_FIELDS' audienceFilter ones), by name. */
+export const FILTER_FIELD_OPTIONS: INodePropertyOptions[] = AUDIENCE_FILTER_FIELDS.map((f) => ({
+	name: f.filterLabel ?? f.label,
+	value: f.name,
+	...(f.filterDescription ? { description: f.filterDescription } : {}),
+})).sort((a, b) => a.name.localeCompare(b.name));
 
 export interface ConditionParameters {
 	field?: string;
@@ -60,7 +68,7 @@ function listValue(value: unknown): string[] {
 }
 
 export function conditionFromParameters(p: ConditionParameters, where: string): FilterCondition {
-	const field = checkOption('field', p.field, AUDIENCE_FILTER_FIELDS.map((f) => ({ value: f.name })), where, 'filter');
+	const field = checkOption('field', p.field, FILTER_FIELD_OPTIONS as Array<{ value: string }>, where, 'filter');
 	const operator = checkOption('operator', p.operator ?? 'equals', FILTER_OPERATOR_OPTIONS, where, 'filter');
 	const condition: FilterCondition = { field: field as FilterField, operator: operator as FilterOperator };
 	if (CUSTOM_FILTER_FIELDS.includes(field)) {

@@ -92,7 +92,7 @@ describe('audienceFilterFromParameters', () => {
 		],
 		['Filter Leads, condition 1: Custom Field Name is required', { filterLeads: true, filterConditions: { condition: [c('custom', 'equals', 'x', '')] } }],
 		[
-			'Filter Leads, condition 1: field must be one of name, email, phone, stage, source, type, priority, gender, owner, custom; got "createdAt"',
+			'Filter Leads, condition 1: field must be one of custom, email, gender, priority, source, stage, type, name, owner, phone; got "createdAt"',
 			{ filterLeads: true, filterConditions: { condition: [c('createdAt', 'equals', 'x')] } },
 		],
 		[
