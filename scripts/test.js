@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: lint, build (checking every file package.json's n8n section names), make sure the
-// pinned n8n runtime is installed for the end-to-end cases, then jest. Stops at the first failure.
+// `npm test`: lint, build (checking every file package.json's n8n section names), the packed
+// tarball through n8n's community-package scanner, make sure the pinned n8n runtime is installed
+// for the end-to-end cases, then jest. Stops at the first failure.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,7 +24,8 @@ function step(title, command, args) {
 }
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-step('lint', bin('eslint'), ['core', 'nodes', 'credentials', 'package.json']);
+// n8n's lint (eslint.config.mjs): everything that ships, package.json, tests, bench and scripts.
+step('lint', bin('eslint'), ['.']);
 step('build', 'npm', ['run', 'build', '--silent']);
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -34,6 +36,9 @@ if (missing.length) {
 	process.exit(1);
 }
 console.log(`build produced all ${listed.length} files of the n8n section`);
+
+// The package as published: npm pack, the tarball's files, then n8n's community-package scanner.
+step('community-package scan', process.execPath, [path.join(root, 'scripts', 'lib', 'scanPackage.mjs')]);
 
 step('n8n runtime', 'bash', [path.join(root, 'scripts', 'install-n8n-runtime.sh')]);
 step('tests', bin('jest'), process.argv.slice(2));
