@@ -57,5 +57,4 @@ export async function benchBackends(label: string): Promise<BenchBackend[]> {
 	return out;
 }
 
-export const rate = (items: number, ms: number) => `${Math.round((items * 1000) / ms).toLocaleString('en-US')}/s`;
-export const pad = (text: string, width: number) => text.padEnd(width);
+export const backendLabel = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;

@@ -7,9 +7,11 @@
  *   npm run bench:bulk             (BENCH_ITEMS=10000, BENCH_BACKEND=sqlite|postgres)
  */
 import { openLeadStore, type LeadStore, type WriteContext } from '../core';
-import { benchBackends, rate } from './backends';
+import { backendLabel as label, benchBackends } from './backends';
+import { formatTable, meets, perSecond, progress, times, type Row } from './table';
 
-const ITEMS = Number(process.env.BENCH_ITEMS || 10_000);
+/** The issue's bar for bulk stage updates: store time within this many times raw SQL's. */
+const STAGE_BAR = { sqlite: 5, postgres: 3 } as const;
 const context: WriteContext = { actor: { kind: 'workflow', workflowId: 'bench', executionId: '1', node: 'bench' }, causationDepth: 0 };
 
 async function time(fn: () => Promise<unknown>) {
@@ -18,8 +20,8 @@ async function time(fn: () => Promise<unknown>) {
 	return performance.now() - t0;
 }
 
-async function main() {
-	console.log(`${ITEMS} items in one transaction per run, Node ${process.version}`);
+export async function benchBulk(ITEMS = 10_000): Promise<Row[]> {
+	const rows: Row[] = [];
 	for (const backend of await benchBackends('bulk')) {
 		const store: LeadStore = await openLeadStore(backend.config);
 		try {
@@ -50,20 +52,36 @@ async function main() {
 					for (const id of ids) await t.isolated(() => t.changeStage(id, qualified.id, {}, context));
 				}),
 			);
-			const line = (what: string, raw: number, ours: number) =>
-				console.log(
-					`${backend.name.padEnd(8)} ${what.padEnd(13)} store ${rate(ITEMS, ours).padStart(9)} (${ours.toFixed(0)} ms)   raw SQL ${rate(ITEMS, raw).padStart(9)} (${raw.toFixed(0)} ms)   store/raw time ${(ours / raw).toFixed(1)}x`,
-				);
-			line('notes', rawNotes, storeNotes);
-			line('stage updates', rawStages, storeStages);
+			const count = ITEMS.toLocaleString('en-US');
+			rows.push({
+				figure: `${count} notes in one execution, ${label[backend.name]}`,
+				value: perSecond(ITEMS, storeNotes),
+				reference: 'raw SQL INSERT per item, one transaction',
+				referenceValue: perSecond(ITEMS, rawNotes),
+				ratio: `${times(storeNotes / rawNotes)} the time`,
+			});
+			rows.push({
+				figure: `${count} stage updates in one execution, ${label[backend.name]}`,
+				value: perSecond(ITEMS, storeStages),
+				reference: 'raw SQL UPDATE per item, one transaction',
+				referenceValue: perSecond(ITEMS, rawStages),
+				ratio: `${times(storeStages / rawStages)} the time`,
+				bar: meets(storeStages / rawStages <= STAGE_BAR[backend.name], `within ${STAGE_BAR[backend.name]}× raw SQL`),
+			});
+			progress(`bulk ${backend.name}: notes ${perSecond(ITEMS, storeNotes)} (raw ${perSecond(ITEMS, rawNotes)}), stages ${perSecond(ITEMS, storeStages)} (raw ${perSecond(ITEMS, rawStages)})`);
 		} finally {
 			await store.close();
 			await backend.cleanup();
 		}
 	}
+	return rows;
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
-});
+if (require.main === module) {
+	benchBulk(Number(process.env.BENCH_ITEMS || 10_000))
+		.then((rows) => console.log(formatTable(rows)))
+		.catch((error) => {
+			console.error(error);
+			process.exitCode = 1;
+		});
+}
