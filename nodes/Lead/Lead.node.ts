@@ -10,7 +10,7 @@ import { actionMethods } from '../shared/nodeBase';
 import { runItems } from '../shared/runItems';
 import { getStages } from '../shared/stageOptions';
 import { operationSubtitle } from '../shared/subtitles';
-import { resourceOptions, resources, router } from './router';
+import { accessOf, resourceOptions, resources, router } from './router';
 
 const properties: INodeProperties[] = [
 	{
@@ -50,6 +50,6 @@ export class Lead implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runItems(this, router(this));
+		return runItems(this, router(this), { access: accessOf(this) });
 	}
 }

@@ -29,3 +29,15 @@ export const router =
 	(fn: IExecuteFunctions): ItemHandler =>
 	(ops, i, context) =>
 		operationFor(fn, i).execute(fn, ops, i, context);
+
+/**
+ * Whether this run only reads. Resource and operation take no expressions, so item 0 speaks for
+ * every item; an unknown pair is left to the router's own error.
+ */
+export function accessOf(fn: IExecuteFunctions): 'read' | 'write' {
+	try {
+		return fn.getInputData().length > 0 ? (operationFor(fn, 0).access ?? 'write') : 'write';
+	} catch {
+		return 'write';
+	}
+}

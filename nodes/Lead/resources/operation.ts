@@ -12,6 +12,8 @@ export type OperationHandler = (fn: IExecuteFunctions, ops: LeadOps, itemIndex: 
 export interface Operation {
 	description: INodeProperties[];
 	execute: OperationHandler;
+	/** 'read' for operations that write nothing: they run on a read-only snapshot. */
+	access?: 'read' | 'write';
 }
 
 export interface Resource<Op extends string = string> {

@@ -6,6 +6,9 @@ import { locatorValue } from '../../../shared/parameters';
 
 export const description: INodeProperties[] = [leadLocator({ displayOptions: { show: { resource: ['lead'], operation: ['get'] } } })];
 
+/** Reads only: runs on a snapshot that never waits for the store's writers. */
+export const access = 'read';
+
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
 	return toJson(await ops.getLead(locatorValue(fn, 'lead', i)));
 }

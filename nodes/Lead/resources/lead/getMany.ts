@@ -28,6 +28,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** Reads only: runs on a snapshot that never waits for the store's writers. */
+export const access = 'read';
+
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
 	const returnAll = fn.getNodeParameter('returnAll', i, false) as boolean;
 	const limit = returnAll ? Infinity : (fn.getNodeParameter('limit', i, 50) as number);

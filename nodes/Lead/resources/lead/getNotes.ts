@@ -7,6 +7,9 @@ import { locatorValue } from '../../../shared/parameters';
 export const description: INodeProperties[] = [leadLocator({ displayOptions: { show: { resource: ['lead'], operation: ['getNotes'] } } })];
 
 /** One item per note: pinned first, then newest first. */
+/** Reads only: runs on a snapshot that never waits for the store's writers. */
+export const access = 'read';
+
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
 	return (await ops.listNotes(locatorValue(fn, 'lead', i))).map(toJson);
 }

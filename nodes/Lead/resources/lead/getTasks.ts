@@ -28,6 +28,9 @@ export const description: INodeProperties[] = [
 ];
 
 /** One item per task: open ones first by due date (undated last), then the rest. */
+/** Reads only: runs on a snapshot that never waits for the store's writers. */
+export const access = 'read';
+
 export async function execute(fn: IExecuteFunctions, ops: LeadOps, i: number) {
 	const status = optionValue(fn, 'taskStatus', i, statusOptions, 'any');
 	return (await ops.listTasks(locatorValue(fn, 'lead', i), status === 'any' ? {} : { status })).map(toJson);
