@@ -3,7 +3,7 @@
  * snapshot: they answer while another execution is in the middle of a long write on the same
  * store, and see only what that write has committed.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { Lead } from '../../nodes/Lead/Lead.node';
 import { closeAllStores, leaseStore } from '../../nodes/shared/storeFromCredential';
 import { forEachBackend } from '../support/backends';
@@ -14,7 +14,7 @@ afterAll(closeAllStores);
 
 forEachBackend((backend) => {
 	it('answers reads while another execution holds a write transaction open', async () => {
-		const credentials: IDataObject = credentialsFor(backend().freshConfig());
+		const credentials = credentialsFor(backend().freshConfig()) as ICredentialDataDecryptedObject;
 		const run = (params: Record<string, Param>) => runNode(node, { params, credentials });
 		const [[created]] = await run({ resource: 'lead', operation: 'create', name: 'Committed', email: '', phone: '', additionalFields: {} });
 		const leadId = created.json.id as number;
