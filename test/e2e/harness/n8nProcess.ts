@@ -84,6 +84,21 @@ export class N8nInstance {
 		return exit;
 	}
 
+	/** SIGKILL to n8n and its task runners, as a crash: no shutdown, runs in progress are cut off. */
+	async kill(): Promise<Exit | undefined> {
+		if (!this.proc) return undefined;
+		const proc = this.proc;
+		try {
+			process.kill(-proc.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+		const exit = await proc.exited;
+		this.proc = undefined;
+		fs.appendFileSync(this.logFile, `\n=== harness: n8n killed (SIGKILL) ===\n`);
+		return exit;
+	}
+
 	/** Same user folder, database, ports and owner; `extraEnv` is merged into the previous env. */
 	async restart(extraEnv: ExtraEnv = {}): Promise<void> {
 		await this.stop();
