@@ -58,4 +58,4 @@ export {
 	MIN_STALE_CHECK_MS,
 	type StaleWatchOptions,
 } from './delivery/staleWatch';
-export { sampleEvent, type SampleOptions, type StaleSampleCriteria } from './delivery/sample';
+export { sampleEvent, type SampleOptions, type StaleSample, type StaleSampleCriteria } from './delivery/sample';

@@ -5,7 +5,7 @@
  */
 import { latestEventId } from '../store/events';
 import type { LeadStore } from '../store/LeadStore';
-import { latestStaleLead, type StaleCriteria, type StaleLead } from '../store/stale';
+import { closestToStaleLead, latestStaleLead, type StaleCriteria, type StaleLead } from '../store/stale';
 import { resolveEventCriteria, resolveStaleCriteria, type EventCriteria, type EventCriteriaInput, type StaleCriteriaInput } from './criteria';
 import { DEFAULT_POLL_MS } from './EventFeed';
 import { latestMatchingEvent, readEventWindow } from './eventQuery';
@@ -22,25 +22,37 @@ export interface SampleOptions {
 	/** Aborting resolves null at once (n8n's closeFunction after a test run). */
 	signal?: AbortSignal;
 	pollIntervalMs?: number;
+	/**
+	 * Stale leads: when none is stale, return at once the lead closest to going stale, marked
+	 * `notStaleYet` (the editor's test run then shows a real lead instead of an endless spinner).
+	 */
+	closest?: boolean;
 }
+
+/** A stale sample; `notStaleYet` when it is the lead closest to going stale (staleSince lies ahead). */
+export type StaleSample = StaleLead & { notStaleYet?: true };
 
 export type StaleSampleCriteria = StaleCriteriaInput & { kind: 'lead.stale' };
 
 export function sampleEvent(store: LeadStore, criteria: EventCriteriaInput, options?: SampleOptions): Promise<DeliveredEvent | null>;
-export function sampleEvent(store: LeadStore, criteria: StaleSampleCriteria, options?: SampleOptions): Promise<StaleLead | null>;
+export function sampleEvent(store: LeadStore, criteria: StaleSampleCriteria, options?: SampleOptions): Promise<StaleSample | null>;
 export async function sampleEvent(
 	store: LeadStore,
 	input: EventCriteriaInput | StaleSampleCriteria,
 	options: SampleOptions = {},
-): Promise<DeliveredEvent | StaleLead | null> {
+): Promise<DeliveredEvent | StaleSample | null> {
 	const stale = input.kind === 'lead.stale';
 	// Resolving the criteria first makes a bad setting an error, not an endless wait.
 	const start = await store.read(async (ops) => {
 		const criteria = stale ? await resolveStaleCriteria(ops.tx, input as StaleSampleCriteria) : await resolveEventCriteria(ops.tx, input as EventCriteriaInput);
 		const after = await latestEventId(ops.tx);
-		let found: DeliveredEvent | StaleLead | null = null;
+		let found: DeliveredEvent | StaleSample | null = null;
 		if (options.latest !== false) {
 			found = stale ? await latestStaleLead(ops.tx, criteria as StaleCriteria) : await latestMatchingEvent(ops.tx, criteria as EventCriteria);
+		}
+		if (!found && stale && options.closest) {
+			const closest = await closestToStaleLead(ops.tx, criteria as StaleCriteria);
+			if (closest) found = { ...closest, notStaleYet: true };
 		}
 		return { criteria, after, found };
 	});

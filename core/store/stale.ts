@@ -193,3 +193,17 @@ export async function latestStaleLead(tx: Tx, criteria: StaleCriteria): Promise<
 	const row = await tx.s.get<Row>(`${LEAD_SELECT} WHERE ${where} ORDER BY l.last_activity_at DESC, l.id DESC LIMIT 1`, params);
 	return row ? toStaleLead(row, criteria, now) : null;
 }
+
+/**
+ * For manual mode when no lead is stale: the lead in the watched stages (and audience) that goes
+ * stale first, i.e. the longest silent of those with fewer than N days; its staleSince lies ahead.
+ */
+export async function closestToStaleLead(tx: Tx, criteria: StaleCriteria): Promise<StaleLead | null> {
+	const now = tx.now();
+	const params: unknown[] = [];
+	const p = (value: unknown) => (params.push(value), `$${params.length}`);
+	const parts = [`l.stage_id IN (${criteria.stageIds.map(p).join(', ')})`, `l.last_activity_at > ${p(now - criteria.minDays * DAY_MS)}`, `s.kind = 'open'`];
+	if (criteria.filter) parts.push(compileFilter(criteria.filter, tx.s.dialect, params));
+	const row = await tx.s.get<Row>(`${LEAD_SELECT} WHERE ${parts.join(' AND ')} ORDER BY l.last_activity_at, l.id LIMIT 1`, params);
+	return row ? toStaleLead(row, criteria, now) : null;
+}

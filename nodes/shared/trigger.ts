@@ -13,7 +13,7 @@ import {
 	type DeliveredEvent,
 	type EventCriteriaInput,
 	type StaleCriteriaInput,
-	type StaleLead,
+	type StaleSample,
 	type StartFrom,
 } from '../../core';
 import { toJson } from './output';
@@ -33,7 +33,7 @@ export function deliveredEventJson(e: DeliveredEvent): IDataObject {
  * by lead and inactivity episode, which is also what makes it fire once. It starts a new chain
  * (causation depth 0): nothing a workflow did caused the silence.
  */
-export function staleLeadJson(s: StaleLead): IDataObject {
+export function staleLeadJson(s: StaleSample): IDataObject {
 	return toJson({
 		lead: s.lead,
 		event: { id: `stale:${s.lead.id}:${s.episode}`, type: 'lead.stale', occurredAt: s.staleSince, causationDepth: 0, actor: { kind: 'system' } },
@@ -43,6 +43,8 @@ export function staleLeadJson(s: StaleLead): IDataObject {
 		episode: s.episode,
 		staleSince: s.staleSince,
 		checkedAt: s.checkedAt,
+		// Manual mode with no stale lead: a real lead, marked, so the item's shape is the real one.
+		...(s.notStaleYet ? { notStaleYet: true, note: `Not stale yet: no lead is stale now; this is the lead that goes stale first, at staleSince` } : {}),
 	});
 }
 
@@ -183,7 +185,7 @@ export async function runStaleTrigger(
 	const from = startFrom(fn);
 	if (from === 'manual') {
 		return manualResponse(fn, lease, async (signal) => {
-			const stale = await sampleEvent(store, { ...criteria, kind: 'lead.stale' }, { signal });
+			const stale = await sampleEvent(store, { ...criteria, kind: 'lead.stale' }, { signal, closest: true });
 			return stale ? staleLeadJson(stale) : null;
 		});
 	}
