@@ -6,6 +6,7 @@ export * from './filters/audienceFilter';
 export * from './fields/leadFields';
 export { LeadStore, openLeadStore, openDriver, type StoreConfig, type StoreOptions } from './store/LeadStore';
 export { LeadOps } from './store/LeadOps';
+export { START, comparePositions, isAfter, type EventPosition } from './store/events';
 export { MAX_CAUSATION_DEPTH } from './store/leads';
 export { migrate, schemaVersion, LATEST_VERSION, MIGRATIONS } from './sql/migrations';
 export type { SqlDriver, SqlSession, Dialect } from './sql/SqlDriver';

@@ -131,6 +131,8 @@ export type LeadEventType = (typeof EVENT_TYPES)[number];
 
 export interface LeadEvent {
 	id: number;
+	/** The writing transaction's id (PostgreSQL; 0 on SQLite): events are read in (xid, id) order. */
+	xid: number;
 	type: LeadEventType;
 	leadId: number;
 	occurredAt: number;

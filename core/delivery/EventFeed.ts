@@ -8,6 +8,7 @@
  * plus a catch-up poll for what notices miss (other processes on SQLite; a dropped LISTEN).
  */
 import type { LeadStore } from '../store/LeadStore';
+import { isAfter, type EventPosition } from '../store/events';
 import { openSubscription, saveCursor, type StartFrom, type Subscription } from '../store/subscriptions';
 import { resolveEventCriteria, type EventCriteria, type EventCriteriaInput } from './criteria';
 import { readEventWindow } from './eventQuery';
@@ -40,8 +41,8 @@ export interface EventFeedOptions extends DeliveryHandlers<DeliveredEvent> {
 export const DEFAULT_POLL_MS = { sqlite: 200, postgres: 1_000 } as const;
 
 export class EventFeed {
-	private position: number;
-	private saved: number;
+	private position: EventPosition;
+	private saved: EventPosition;
 	private closed = false;
 	private unlisten: (() => Promise<void>) | undefined;
 	private readonly pump: Pump;
@@ -83,7 +84,7 @@ export class EventFeed {
 		return feed;
 	}
 
-	/** The last event id handled (delivered or skipped) by this feed. */
+	/** The position of the last event handled (delivered or skipped) by this feed. */
 	get cursor() {
 		return this.position;
 	}
@@ -123,7 +124,7 @@ export class EventFeed {
 			for (const event of window.events) {
 				if (this.closed) return false; // closed mid-batch: deliver no more; the rest waits for a restart
 				await this.options.emit([event]);
-				this.position = event.eventId;
+				this.position = event.position;
 				await this.persist();
 			}
 		}
@@ -134,9 +135,9 @@ export class EventFeed {
 
 	private async persist() {
 		const target = this.position;
-		if (target <= this.saved) return;
+		if (!isAfter(target, this.saved)) return;
 		await this.store.bookkeeping((ops) => saveCursor(ops.tx, this.subscription.id, target));
-		this.saved = Math.max(this.saved, target);
+		if (isAfter(target, this.saved)) this.saved = target;
 	}
 }
 

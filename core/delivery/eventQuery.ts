@@ -1,20 +1,20 @@
 /**
  * The SQL that picks a trigger's events: events joined to their (current) lead, filtered by
- * type, stages and the compiled audience filter inside the database, in id order. Events whose
+ * type, stages and the compiled audience filter inside the database, in position order. Events whose
  * lead is gone or fails the filter simply do not come back; the caller still moves its cursor
- * past them (to the window's upper id).
+ * past them (to the window's upper position).
  */
 import { compileFilter } from '../filters/audienceFilter';
 import type { StageKind } from '../model';
 import type { Dialect } from '../sql/SqlDriver';
-import { latestEventId } from '../store/events';
+import { afterClause, latestEventId, settledClause, toPosition, type EventPosition } from '../store/events';
 import { LEAD_COLUMNS, LEAD_JOINS, type Row } from '../store/rows';
 import type { Tx } from '../store/Tx';
 import type { EventCriteria } from './criteria';
 import { toDelivered, type DeliveredEvent } from './payload';
 
 // Lead columns named as LEAD_SELECT names them (so toLead reads the row); event columns ev_*.
-const EVENT_LEAD_SELECT = `SELECT e.id AS ev_id, e.type AS ev_type, e.occurred_at AS ev_occurred_at, e.actor AS ev_actor,
+const EVENT_LEAD_SELECT = `SELECT e.id AS ev_id, e.xid AS ev_xid, e.type AS ev_type, e.occurred_at AS ev_occurred_at, e.actor AS ev_actor,
 	e.causation_depth AS ev_causation_depth, e.data AS ev_data,
 	${LEAD_COLUMNS} FROM events e JOIN leads l ON l.id = e.lead_id ${LEAD_JOINS}`;
 
@@ -41,38 +41,46 @@ async function stageKinds(tx: Tx, rows: Row[]): Promise<Map<number, StageKind>> 
 }
 
 export interface EventWindow {
-	/** The highest event id looked at (matching or not); null when there was nothing after `after`. */
-	upper: number | null;
+	/** The position of the last event looked at (matching or not); null when there was nothing after `after`. */
+	upper: EventPosition | null;
 	/** How many events the window spanned (all types); equal to the limit means more may follow. */
 	scanned: number;
-	/** The matching ones, in id order. */
+	/** The matching ones, in position order. */
 	events: DeliveredEvent[];
 }
 
 /**
- * The next window of up to `limit` events after `after`, and those of them that match.
- * Safe on PostgreSQL because event writers serialise on an advisory lock (see store/events.ts):
- * once id N is visible, every lower id is committed or rolled back for good.
+ * The next window of up to `limit` settled events after `after`, and those of them that match.
+ * Only events whose transaction has ended for good are read (store/events.ts), so no event
+ * can later appear behind the window's upper position.
  */
 export async function readEventWindow(
 	tx: Tx,
-	options: { after: number; skipBefore: number; criteria: EventCriteria; limit: number },
+	options: { after: EventPosition | number; skipBefore: number; criteria: EventCriteria; limit: number },
 ): Promise<EventWindow> {
-	const span = await tx.s.get<{ n: number; upper: number | null }>(
-		'SELECT COUNT(*) AS n, MAX(id) AS upper FROM (SELECT id FROM events WHERE id > $1 ORDER BY id LIMIT $2) w',
-		[options.after, options.limit],
+	const after = toPosition(options.after);
+	const spanParams: unknown[] = [];
+	const spanAfter = afterClause('events', after, spanParams);
+	spanParams.push(options.limit);
+	const span = await tx.s.all<{ xid: number; id: number }>(
+		`SELECT xid, id FROM events WHERE ${spanAfter} AND ${settledClause(tx.s.dialect)} ORDER BY xid, id LIMIT $${spanParams.length}`,
+		spanParams,
 	);
-	const scanned = Number(span?.n ?? 0);
-	if (scanned === 0 || span?.upper === null || span?.upper === undefined) return { upper: null, scanned: 0, events: [] };
-	const upper = Number(span.upper);
-	const params: unknown[] = [options.after, upper, options.skipBefore];
+	if (span.length === 0) return { upper: null, scanned: 0, events: [] };
+	const last = span[span.length - 1];
+	const upper = { xid: Number(last.xid), id: Number(last.id) };
+	const params: unknown[] = [];
+	const lower = afterClause('e', after, params);
+	params.push(upper.xid, upper.id, options.skipBefore);
+	const n = params.length;
+	const within = `(e.xid < $${n - 2} OR (e.xid = $${n - 2} AND e.id <= $${n - 1}))`;
 	const where = matchClause(options.criteria, tx.s.dialect, params);
 	const rows = await tx.s.all<Row>(
-		`${EVENT_LEAD_SELECT} WHERE e.id > $1 AND e.id <= $2 AND e.occurred_at >= $3 AND ${where} ORDER BY e.id`,
+		`${EVENT_LEAD_SELECT} WHERE ${lower} AND ${within} AND e.occurred_at >= $${n} AND ${where} ORDER BY e.xid, e.id`,
 		params,
 	);
 	const kinds = await stageKinds(tx, rows);
-	return { upper, scanned, events: rows.map((r) => toDelivered(r, kinds)) };
+	return { upper, scanned: span.length, events: rows.map((r) => toDelivered(r, kinds)) };
 }
 
 /** How far back manual mode looks for the latest matching event. */
@@ -83,7 +91,10 @@ export async function latestMatchingEvent(tx: Tx, criteria: EventCriteria, lookb
 	const latest = await latestEventId(tx);
 	const params: unknown[] = [Math.max(0, latest - lookback)];
 	const where = matchClause(criteria, tx.s.dialect, params);
-	const row = await tx.s.get<Row>(`${EVENT_LEAD_SELECT} WHERE e.id > $1 AND ${where} ORDER BY e.id DESC LIMIT 1`, params);
+	const row = await tx.s.get<Row>(
+		`${EVENT_LEAD_SELECT} WHERE e.id > $1 AND ${settledClause(tx.s.dialect, 'e')} AND ${where} ORDER BY e.xid DESC, e.id DESC LIMIT 1`,
+		params,
+	);
 	if (!row) return null;
 	return toDelivered(row, await stageKinds(tx, [row]));
 }

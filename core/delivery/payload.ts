@@ -5,6 +5,7 @@
  */
 import { LeadStoreError } from '../errors';
 import type { Actor, Lead, StageKind } from '../model';
+import type { EventPosition } from '../store/events';
 import { json, toLead, type Row } from '../store/rows';
 
 export interface StageSnapshot {
@@ -17,6 +18,8 @@ export interface StageSnapshot {
 
 interface DeliveredBase {
 	eventId: number;
+	/** Where the event stands in the outbox's read order (a cursor goes past it). */
+	position: EventPosition;
 	occurredAt: number;
 	/** Who made the change: a workflow execution, a person, an import, or the system. */
 	actor: Actor;
@@ -76,6 +79,7 @@ export function toDelivered(row: Row, stageKinds: ReadonlyMap<number, StageKind>
 	}
 	const base: DeliveredBase = {
 		eventId: Number(row.ev_id),
+		position: { xid: Number(row.ev_xid ?? 0), id: Number(row.ev_id) },
 		occurredAt: Number(row.ev_occurred_at),
 		actor: json<Actor>(row.ev_actor, { kind: 'system' }),
 		causationDepth: Number(row.ev_causation_depth),

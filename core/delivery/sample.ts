@@ -3,7 +3,7 @@
  * the latest matching event (or, for stale, the lead that most recently went stale), or else the
  * next one to come. It never opens a subscription, never moves a cursor, never marks a lead.
  */
-import { latestEventId } from '../store/events';
+import { latestPosition, type EventPosition } from '../store/events';
 import type { LeadStore } from '../store/LeadStore';
 import { closestToStaleLead, latestStaleLead, type StaleCriteria, type StaleLead } from '../store/stale';
 import { resolveEventCriteria, resolveStaleCriteria, type EventCriteria, type EventCriteriaInput, type StaleCriteriaInput } from './criteria';
@@ -45,7 +45,7 @@ export async function sampleEvent(
 	// Resolving the criteria first makes a bad setting an error, not an endless wait.
 	const start = await store.read(async (ops) => {
 		const criteria = stale ? await resolveStaleCriteria(ops.tx, input as StaleSampleCriteria) : await resolveEventCriteria(ops.tx, input as EventCriteriaInput);
-		const after = await latestEventId(ops.tx);
+		const after = await latestPosition(ops.tx);
 		let found: DeliveredEvent | StaleSample | null = null;
 		if (options.latest !== false) {
 			found = stale ? await latestStaleLead(ops.tx, criteria as StaleCriteria) : await latestMatchingEvent(ops.tx, criteria as EventCriteria);
@@ -64,7 +64,7 @@ function waitForNext(
 	store: LeadStore,
 	stale: boolean,
 	criteria: EventCriteria | StaleCriteria,
-	from: number,
+	from: EventPosition,
 	options: SampleOptions,
 ): Promise<DeliveredEvent | StaleLead | null> {
 	return new Promise((resolve, reject) => {

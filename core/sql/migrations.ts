@@ -9,6 +9,8 @@ export interface Migration {
 	version: number;
 	name: string;
 	statements: string[];
+	/** Run after `statements`, on PostgreSQL only. */
+	postgres?: string[];
 }
 
 // Portable DDL: tokens that differ between the two engines.
@@ -159,6 +161,22 @@ export const MIGRATIONS: Migration[] = [
 				PRIMARY KEY (subscription_id, lead_id, episode))`,
 		],
 	},
+	{
+		version: 4,
+		name: 'events ordered by writing transaction (xid, id); cursors as positions',
+		// Events written before this version have xid 0: they were id-ordered in commit order
+		// (one writer lock), so they all come before any event written from now on, and a stored
+		// cursor N reads as position (0, N).
+		statements: [
+			`ALTER TABLE events ADD COLUMN xid BIGINT NOT NULL DEFAULT 0`,
+			`CREATE INDEX events_position ON events (xid, id)`,
+			`ALTER TABLE subscriptions ADD COLUMN cursor_xid BIGINT NOT NULL DEFAULT 0`,
+		],
+		// Every event carries its writing transaction's id (the top-level one, also inside a
+		// savepoint). Set as the default, so writers of an older version still in service stamp
+		// their events too. SQLite keeps 0: one writer at a time, ids are in commit order.
+		postgres: [`ALTER TABLE events ALTER COLUMN xid SET DEFAULT (pg_current_xact_id()::text::bigint)`],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
@@ -198,6 +216,7 @@ async function applyMigration(s: SqlSession, migration: Migration, now: number) 
 		const sql = portable(s.dialect, statement);
 		await s.run(sql, sql.includes('$1') ? [now] : []);
 	}
+	if (s.dialect === 'postgres') for (const sql of migration.postgres ?? []) await s.run(sql);
 	await s.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
 		migration.version,
 		migration.name,

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
-import { unavailable } from '../errors';
+import { conflict, unavailable } from '../errors';
 import { savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
 export interface PostgresConfig {
@@ -78,25 +78,109 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		}
 	};
 
-	const session = (client: PoolClient, markEvents: () => Promise<void>): SqlSession => ({
-		dialect: 'postgres',
-		all: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(statement(sql, params))).rows as T[],
-		get: async <T>(sql: string, params: readonly unknown[] = []) => (await client.query(statement(sql, params))).rows[0] as T | undefined,
-		run: async (sql: string, params: readonly unknown[] = []) => (await client.query(statement(sql, params))).rowCount ?? 0,
-		savepoint: savepointRunner((sql) => client.query(sql)),
-		signalEvents: markEvents,
-	});
+	/**
+	 * One transaction's session. A deadlock or serialization failure dooms the whole transaction
+	 * even when a savepoint caught it (an item under "continue on fail"): it is rolled back and
+	 * run again, never committed with that item reported as failed.
+	 */
+	const session = (client: PoolClient, markEvents: () => Promise<void>, doom: (error: unknown) => void): SqlSession => {
+		const query = async (config: QueryConfig) => {
+			try {
+				return await client.query(config);
+			} catch (error) {
+				if (retryable(error)) doom(error);
+				throw error;
+			}
+		};
+		return {
+			dialect: 'postgres',
+			all: async <T>(sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rows as T[],
+			get: async <T>(sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rows[0] as T | undefined,
+			run: async (sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rowCount ?? 0,
+			savepoint: savepointRunner((sql) => query({ text: sql })),
+			signalEvents: markEvents,
+		};
+	};
+
+	/** One attempt at a transaction. */
+	async function once<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions): Promise<T> {
+		if (closed) throw unavailable(`${location} is closed`);
+		const client = await connect();
+		let notified = false;
+		let doomed: unknown;
+		const markEvents = async () => {
+			if (notified) return;
+			notified = true;
+			// Sent at commit, naming this transaction: listeners learn when its events settle.
+			await client.query('SELECT pg_notify($1, pg_current_xact_id()::text)', [channel]);
+		};
+		try {
+			await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+			const result = await fn(session(client, markEvents, (error) => (doomed ??= error)));
+			if (doomed) throw doomed;
+			await client.query('COMMIT');
+			client.release();
+			return result;
+		} catch (error) {
+			try {
+				await client.query('ROLLBACK');
+				// A migration by a newer version elsewhere can outdate this connection's prepared
+				// statements ("cached plan must not change result type"): drop the connection so
+				// the next transaction prepares afresh.
+				client.release((error as { code?: string }).code === '0A000');
+			} catch {
+				client.release(true); // the connection itself is broken: drop it
+			}
+			throw doomed ?? mapConnectionError(error, location);
+		}
+	}
 
 	const listeners = new Set<() => void>();
 	let listener: Client | undefined;
 	let reconnectTimer: NodeJS.Timeout | undefined;
 	let closed = false;
+	const wakeAll = () => listeners.forEach((fn) => fn());
+
+	/**
+	 * A reader takes a committed event only once every older transaction on the server has ended
+	 * (store/events.ts), so a NOTIFY can come before its events are readable. The listener then
+	 * watches the server's horizon and wakes everyone again once it passes the notified
+	 * transaction: no trigger waits for its catch-up poll because another session was slow.
+	 */
+	let unsettled = 0; // the highest notified transaction id not known to be settled
+	let settleTimer: NodeJS.Timeout | undefined;
+	function watchHorizon(client: Client, delayMs = 2) {
+		if (settleTimer || closed) return;
+		settleTimer = setTimeout(async () => {
+			settleTimer = undefined;
+			if (listener !== client || unsettled === 0) return;
+			try {
+				const { rows } = await client.query('SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon');
+				if (Number(rows[0].horizon) > unsettled) {
+					unsettled = 0;
+					wakeAll();
+				} else {
+					watchHorizon(client, Math.min(delayMs * 2, 50));
+				}
+			} catch {
+				// The LISTEN connection failed: its error handler reconnects; the poll covers the gap.
+			}
+		}, delayMs);
+		settleTimer.unref?.();
+	}
 
 	async function startListening() {
 		if (listener || closed) return;
 		const client = new Client(clientConfig);
 		listener = client;
-		client.on('notification', () => listeners.forEach((fn) => fn()));
+		client.on('notification', (message) => {
+			wakeAll();
+			const xid = Number(message.payload);
+			if (Number.isSafeInteger(xid) && xid > unsettled) {
+				unsettled = xid;
+				watchHorizon(client);
+			}
+		});
 		client.on('error', () => {
 			// Lost the LISTEN connection: pollers keep delivering; reconnect in the background.
 			if (listener === client) listener = undefined;
@@ -126,31 +210,20 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		location,
 		setup: [`CREATE SCHEMA IF NOT EXISTS "${schema}"`],
 		async transaction<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions = {}) {
-			if (closed) throw unavailable(`${location} is closed`);
-			const client = await connect();
-			let notified = false;
-			const markEvents = async () => {
-				if (notified) return;
-				notified = true;
-				await client.query('SELECT pg_notify($1, $2)', [channel, '']); // sent at commit
-			};
-			try {
-				await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-				const result = await fn(session(client, markEvents));
-				await client.query('COMMIT');
-				client.release();
-				return result;
-			} catch (error) {
+			for (let attempt = 1; ; attempt++) {
 				try {
-					await client.query('ROLLBACK');
-					// A migration by a newer version elsewhere can outdate this connection's prepared
-					// statements ("cached plan must not change result type"): drop the connection so
-					// the next transaction prepares afresh.
-					client.release((error as { code?: string }).code === '0A000');
-				} catch {
-					client.release(true); // the connection itself is broken: drop it
+					return await once(fn, options);
+				} catch (error) {
+					if (!retryable(error)) throw error;
+					if (attempt >= MAX_ATTEMPTS) {
+						throw conflict(
+							undefined,
+							`${location}: this write deadlocked with other writers ${attempt} times in a row and was rolled back, nothing of it written; run it again`,
+						);
+					}
+					// Both sides of a deadlock may retry: a random pause keeps them from meeting again.
+					await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
 				}
-				throw mapConnectionError(error, location);
 			}
 		},
 		async onEventsCommitted(fn: () => void) {
@@ -174,12 +247,18 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			if (closed) return;
 			closed = true;
 			clearTimeout(reconnectTimer);
+			clearTimeout(settleTimer);
 			listeners.clear();
 			await listener?.end().catch(() => undefined);
 			await pool.end();
 		},
 	};
 }
+
+/** Deadlock detected, serialization failure: the transaction as a whole can simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const retryable = (error: unknown) => RETRYABLE.has((error as { code?: string }).code ?? '');
+const MAX_ATTEMPTS = 5;
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08004', '28P01', '28000', '3D000']);
 

@@ -4,7 +4,7 @@
  */
 import type { FilterGroup } from '../filters/audienceFilter';
 import type { LeadEventType, LeadFields, MemberRef, StageRef, WriteContext } from '../model';
-import { latestEventId, readEvents } from './events';
+import { latestEventId, latestPosition, readEvents, unsettledEvents } from './events';
 import * as leads from './leads';
 import * as members from './members';
 import * as stages from './stages';
@@ -126,6 +126,14 @@ export class LeadOps {
 	}
 	latestEventId() {
 		return latestEventId(this.tx);
+	}
+	/** Where a reader that starts now begins (see store/events.ts). */
+	latestPosition() {
+		return latestPosition(this.tx);
+	}
+	/** Committed events that delivery cannot take yet: an older transaction is still running. */
+	unsettledEvents() {
+		return unsettledEvents(this.tx);
 	}
 
 	// Trigger subscriptions (delivery itself: core/delivery)

@@ -6,7 +6,6 @@ import { migrate } from '../sql/migrations';
 import type { SqlDriver } from '../sql/SqlDriver';
 import { openPostgres, type PostgresConfig } from '../sql/postgresDriver';
 import { openSqlite, type SqliteConfig } from '../sql/sqliteDriver';
-import { lockEventWriters } from './events';
 import { LeadOps } from './LeadOps';
 
 export type StoreConfig = ({ backend: 'sqlite' } & SqliteConfig) | ({ backend: 'postgres' } & PostgresConfig);
@@ -34,12 +33,14 @@ export class LeadStore {
 		return this.driver.location;
 	}
 
-	/** Runs fn in one write transaction: all its writes commit together, or none do. */
+	/**
+	 * Runs fn in one write transaction: all its writes commit together, or none do. Writers on
+	 * different leads and pools run in parallel (PostgreSQL); each operation locks its lead's and
+	 * pool's row first, so one lead's and one pool's writes keep their order. fn may run again
+	 * when PostgreSQL breaks a deadlock between two multi-lead executions.
+	 */
 	transaction<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
-		return this.driver.transaction(async (s) => {
-			await lockEventWriters(s);
-			return fn(new LeadOps({ s, now: this.clock }));
-		});
+		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })));
 	}
 
 	/** Runs fn in a read-only transaction (one consistent snapshot) that never waits for writers. */
@@ -48,8 +49,8 @@ export class LeadStore {
 	}
 
 	/**
-	 * Runs fn as a bookkeeping write (a trigger's cursor): it writes no events, so it takes no
-	 * event-writer lock and does not queue behind the event writers. fn may run more than once.
+	 * Runs fn as a bookkeeping write (a trigger's cursor): it writes no events and locks no lead,
+	 * so it does not queue behind the event writers. fn may run more than once.
 	 */
 	bookkeeping<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
 		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })), { bookkeeping: true });

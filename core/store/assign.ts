@@ -10,9 +10,8 @@ import { conflict, invalid } from '../errors';
 import type { Lead, Member, MemberRef, WriteContext } from '../model';
 import { pickNext } from '../rotation/smoothWeighted';
 import { oneOf } from '../validation';
-import { getLead, recordAssignment } from './leads';
+import { getLead, lockLead, recordAssignment } from './leads';
 import { resolveMember } from './members';
-import { lockEventWriters } from './events';
 import { nobodyEligible, resolvePoolDefinition, upsertPool, type PoolDefinition } from './pools';
 import { toMember, type Row } from './rows';
 import type { Tx } from './Tx';
@@ -73,8 +72,7 @@ async function assignMember(tx: Tx, leadId: unknown, options: { member: unknown;
 	const when = whenAssigned(options.whenAssigned);
 	const member = await resolveMember(tx, options.member, 'member');
 	if (!member.active) throw conflict('member', `member: team member ${member.name} is inactive`);
-	await lockEventWriters(tx.s);
-	const lead = await getLead(tx, leadId);
+	const lead = await lockLead(tx, leadId);
 	if (lead.owner?.id === member.id) return { lead, member, pool: null, changed: false, reason: `lead ${lead.id} is assigned to ${member.name} already` };
 	const skip = when === 'skip' ? skipped(lead) : null;
 	if (skip) return { ...skip, member: await resolveMember(tx, lead.owner!.id) };
@@ -82,8 +80,7 @@ async function assignMember(tx: Tx, leadId: unknown, options: { member: unknown;
 }
 
 async function unassign(tx: Tx, leadId: unknown, context: WriteContext): Promise<AssignResult> {
-	await lockEventWriters(tx.s);
-	const lead = await getLead(tx, leadId);
+	const lead = await lockLead(tx, leadId);
 	if (!lead.owner) return { lead, member: null, pool: null, changed: false, reason: `lead ${lead.id} has no owner` };
 	return setOwner(tx, lead, null, null, 'unassign', context);
 }
@@ -99,8 +96,7 @@ async function assignRoundRobin(
 	const definition = await resolvePoolDefinition(tx, options.pool);
 	if (definition.members && !definition.members.some((m) => m.member.active)) throw nobodyEligible(definition.name, definition.members);
 
-	await lockEventWriters(tx.s);
-	const lead = await getLead(tx, leadId);
+	const lead = await lockLead(tx, leadId);
 	// Skipping changes nothing at all, not even the pool's definition.
 	const skip = when === 'skip' ? skipped(lead) : null;
 	if (skip) return { ...skip, member: await resolveMember(tx, lead.owner!.id) };

@@ -2,30 +2,62 @@
  * The events outbox. Every write a trigger can see appends its event in the same transaction,
  * so an event exists exactly when its change does.
  *
- * PostgreSQL trap: ids come from a sequence at insert, but transactions commit in any order, so
- * a reader past id 101 could miss id 100 committing later. Event writers therefore take a
- * transaction-level advisory lock before their first insert: ids are then handed out in commit
- * order, and a cursor on id alone never skips. (SQLite has one writer at a time already.)
+ * Readers go by position: (xid, id), the writing transaction's id, then the event id. The
+ * trap (DESIGN.md) is a transaction that commits after a reader has passed its place; on
+ * PostgreSQL transactions commit in any order, so an id cursor alone could step over an event
+ * that commits late. The rule that closes it, with no lock between writers:
+ *
+ * - each event stores its transaction's `pg_current_xact_id()` (migration 4: the column default);
+ * - a reader takes only events whose xid is below `pg_snapshot_xmin(pg_current_snapshot())`,
+ *   the oldest transaction still running: every transaction below it has ended for good, so
+ *   the set of visible events below that horizon never grows again;
+ * - any event not yet visible belongs to a transaction at or above the horizon (running, or
+ *   started later, which gets a higher xid), so its position lies after every position read:
+ *   a cursor on (xid, id) never skips it, and never sees one twice.
+ *
+ * SQLite has one writer at a time, so ids are in commit order already; its xid stays 0.
  */
 import type { Actor, LeadEvent, LeadEventType, WriteContext } from '../model';
-import type { SqlSession } from '../sql/SqlDriver';
+import type { Dialect } from '../sql/SqlDriver';
 import { toEvent, type Row } from './rows';
 import type { Tx } from './Tx';
 
-/** The lock's key: one per schema, so stores in other schemas of the database never wait on ours. */
-export const EVENT_WRITER_LOCK_KEY_SQL = `abs(hashtext('n8n-lead-events:' || current_schema()))::bigint`;
+/** Where a reader stands: every event at or before it has been handled. */
+export interface EventPosition {
+	/** The writing transaction's id (PostgreSQL); 0 on SQLite and for events older than migration 4. */
+	xid: number;
+	id: number;
+}
 
-const locked = new WeakSet<SqlSession>();
+/** Before every event. */
+export const START: EventPosition = Object.freeze({ xid: 0, id: 0 });
+
+export const comparePositions = (a: EventPosition, b: EventPosition) => a.xid - b.xid || a.id - b.id;
+export const isAfter = (a: EventPosition, b: EventPosition) => comparePositions(a, b) > 0;
+export const maxPosition = (a: EventPosition, b: EventPosition) => (isAfter(a, b) ? a : b);
+
+/** A position from anything that looks like one; a bare number is an event id on the old (0) xid. */
+export function toPosition(value: EventPosition | number | null | undefined): EventPosition {
+	if (value === null || value === undefined) return START;
+	if (typeof value === 'number') return { xid: 0, id: value };
+	return { xid: Number(value.xid), id: Number(value.id) };
+}
 
 /**
- * Takes the event-writer lock now. Write transactions take it first thing: a transaction that
- * locked a lead row before waiting here could deadlock with one that holds this lock and wants
- * the row. Taking it first makes PostgreSQL writers queue the way SQLite's do.
+ * The condition "this event's transaction has ended for good" on `alias`, for a WHERE clause.
+ * PostgreSQL evaluates the horizon from the statement's own snapshot, so it and the rows read
+ * agree. SQLite: always true.
  */
-export async function lockEventWriters(s: SqlSession): Promise<void> {
-	if (locked.has(s)) return;
-	if (s.dialect === 'postgres') await s.run(`SELECT pg_advisory_xact_lock(${EVENT_WRITER_LOCK_KEY_SQL})`);
-	locked.add(s);
+export const settledClause = (dialect: Dialect, alias = 'events') =>
+	dialect === 'postgres' ? `${alias}.xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint` : '1 = 1';
+
+/** `(xid, id) > ($n, $n+1)` on `alias`, pushing the two parameters. */
+export function afterClause(alias: string, position: EventPosition, params: unknown[]): string {
+	params.push(position.xid, position.id);
+	const x = `$${params.length - 1}`;
+	const i = `$${params.length}`;
+	// Spelled out rather than as a row comparison, which SQLite cannot use an index for.
+	return `(${alias}.xid > ${x} OR (${alias}.xid = ${x} AND ${alias}.id > ${i}))`;
 }
 
 export async function appendEvent(
@@ -35,7 +67,6 @@ export async function appendEvent(
 	data: Record<string, unknown>,
 	context: WriteContext = {},
 ): Promise<number> {
-	await lockEventWriters(tx.s);
 	await tx.s.signalEvents();
 	const actor: Actor = context.actor ?? { kind: 'system' };
 	const row = await tx.s.get<{ id: number }>(
@@ -46,6 +77,11 @@ export async function appendEvent(
 	return Number(row!.id);
 }
 
+/**
+ * Committed events with an id above `after`, in id order: for looking at the outbox (tests, a
+ * history). Not a delivery cursor: on PostgreSQL an event with a lower id can still commit
+ * later; delivery reads by position (readEventWindow in core/delivery/eventQuery.ts).
+ */
 export async function readEvents(
 	tx: Tx,
 	options: { after: number; types?: readonly LeadEventType[]; limit?: number },
@@ -59,6 +95,26 @@ export async function readEvents(
 	return rows.map(toEvent);
 }
 
+/** How many committed events are not settled yet (their transaction's horizon has not passed). */
+export async function unsettledEvents(tx: Tx): Promise<number> {
+	if (tx.s.dialect !== 'postgres') return 0;
+	const row = await tx.s.get<{ n: number }>(`SELECT COUNT(*) AS n FROM events WHERE NOT (${settledClause(tx.s.dialect)})`);
+	return Number(row?.n ?? 0);
+}
+
+/**
+ * The position of the newest settled event: where a subscription that starts "now" begins.
+ * Events of transactions still running (or that committed while an older one still runs) come
+ * after it, so starting here never loses one that commits later.
+ */
+export async function latestPosition(tx: Tx): Promise<EventPosition> {
+	const row = await tx.s.get<{ xid: number; id: number }>(
+		`SELECT xid, id FROM events WHERE ${settledClause(tx.s.dialect)} ORDER BY xid DESC, id DESC LIMIT 1`,
+	);
+	return row ? { xid: Number(row.xid), id: Number(row.id) } : START;
+}
+
+/** The highest event id written (settled or not). */
 export async function latestEventId(tx: Tx): Promise<number> {
 	const row = await tx.s.get<{ id: number | null }>('SELECT MAX(id) AS id FROM events');
 	return Number(row?.id ?? 0);

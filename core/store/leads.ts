@@ -46,6 +46,19 @@ export async function getLead(tx: Tx, id: unknown, field = 'lead'): Promise<Lead
 	return lead;
 }
 
+/**
+ * Reads the lead for a write and, on PostgreSQL, locks its row until commit: writes to one lead
+ * run one after another, in order, while writes to other leads go on in parallel. Every write
+ * operation on a lead starts here (before any pool), so two single-lead writers never deadlock.
+ */
+export async function lockLead(tx: Tx, id: unknown, field = 'lead'): Promise<Lead> {
+	const leadId = parseLeadId(id, field);
+	const forUpdate = tx.s.dialect === 'postgres' ? ' FOR UPDATE OF l' : '';
+	const row = await tx.s.get<Row>(`${LEAD_SELECT} WHERE l.id = $1${forUpdate}`, [leadId]);
+	if (!row) throw notFound(field, `${field}: no lead with id ${leadId}`);
+	return toLead(row);
+}
+
 /** A writable field's column value from what the caller gave; stages go through changeStage. */
 async function columnValue(tx: Tx, f: LeadFieldEntry, value: unknown): Promise<unknown> {
 	switch (f.kind) {
@@ -146,7 +159,7 @@ export async function updateLead(
 	context: WriteContext = {},
 ): Promise<{ lead: Lead; changed: string[] }> {
 	const overwrite = options.overwrite ?? true;
-	const lead = await getLead(tx, id);
+	const lead = await lockLead(tx, id);
 	const { stage, ...rest } = fields;
 	const given = await columnsFrom(tx, rest);
 	// Changed columns, keyed by field name, in LEAD_FIELDS order with custom fields merged last.
@@ -190,7 +203,7 @@ export async function updateLead(
 }
 
 export async function deleteLead(tx: Tx, id: unknown, context: WriteContext = {}): Promise<{ id: number; deleted: true }> {
-	const lead = await getLead(tx, id);
+	const lead = await lockLead(tx, id);
 	await tx.s.run('DELETE FROM leads WHERE id = $1', [lead.id]);
 	await appendEvent(tx, 'lead.deleted', lead.id, { name: lead.name, email: lead.email }, context);
 	return { id: lead.id, deleted: true };
@@ -231,7 +244,7 @@ export async function logActivity(
 	const at = optionalTime('at', input.at) ?? tx.now();
 	if (at > tx.now() + 60_000) throw invalid('at', 'at lies in the future; log activities when they happen');
 	const details = optionalText('details', input.details, LIMITS.activityDetails);
-	const lead = await getLead(tx, leadId);
+	const lead = await lockLead(tx, leadId);
 	const activity = await insertActivity(tx, lead.id, { kind, direction: dir, at, details });
 	await touch(tx, lead.id, at, kind);
 	await appendEvent(tx, 'activity.logged', lead.id, { activityId: activity.id, kind, direction: dir, at }, context);
@@ -263,7 +276,7 @@ export async function changeStage(
 	options: { force?: boolean } = {},
 	context: WriteContext = {},
 ): Promise<StageChange> {
-	const lead = await getLead(tx, leadId);
+	const lead = await lockLead(tx, leadId);
 	const stage = await resolveStage(tx, stageRef);
 	if (lead.stage.id === stage.id && !options.force) {
 		return { lead, changed: false, previousStage: lead.stage, newStage: stage };

@@ -5,7 +5,7 @@
 import type { Lead, Note, WriteContext } from '../model';
 import { LIMITS, requiredText } from '../validation';
 import { appendEvent } from './events';
-import { getLead } from './leads';
+import { getLead, lockLead } from './leads';
 import { bool, toNote, type Row } from './rows';
 import type { Tx } from './Tx';
 
@@ -22,7 +22,7 @@ export async function createNote(
 ): Promise<{ note: Note; lead: Lead }> {
 	const content = requiredText('content', input.content, LIMITS.noteContent);
 	const pinned = bool(input.pinned) || input.pinned === 'true';
-	const lead = await getLead(tx, leadId);
+	const lead = await lockLead(tx, leadId);
 	const row = await tx.s.get<Row>(
 		'INSERT INTO notes (lead_id, content, pinned, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
 		[lead.id, content, pinned, tx.now()],

@@ -7,7 +7,6 @@
 import { conflict, invalid, notFound } from '../errors';
 import type { Member, MemberRef } from '../model';
 import { describe, LIMITS, positiveInteger, requiredText } from '../validation';
-import { lockEventWriters } from './events';
 import { resolveMember } from './members';
 import { bool, toMember, type Row } from './rows';
 import type { Tx } from './Tx';
@@ -102,13 +101,9 @@ async function membersByRef(tx: Tx, refs: unknown[]): Promise<(ref: unknown) => 
 
 /**
  * Locks the pool for the rest of the transaction and reads its members (PostgreSQL; SQLite has
- * one writer already).
- * The event-writer lock comes first: every transaction that writes events takes it and holds
- * it to commit, so taking it after the pool lock could deadlock with one that has it already
- * and now wants this pool.
+ * one writer already). Callers lock their lead first: always lead, then pool.
  */
 async function lockPool(tx: Tx, name: string): Promise<{ id: number; name: string; members: PoolMember[] } | undefined> {
-	await lockEventWriters(tx.s);
 	// One read for the pool and its members; FOR UPDATE OF locks only the pool row.
 	const rows = await tx.s.all<Row>(
 		`SELECT p.id AS pool_id, p.name AS pool_name, pm.weight, pm.credit, pm.active AS pool_active, m.*

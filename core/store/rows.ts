@@ -113,6 +113,7 @@ export const toActivity = (r: Row): Activity => ({
 
 export const toEvent = (r: Row): LeadEvent => ({
 	id: num(r.id),
+	xid: num(r.xid ?? 0),
 	type: r.type as LeadEvent['type'],
 	leadId: num(r.lead_id),
 	occurredAt: num(r.occurred_at),

@@ -5,7 +5,7 @@
  */
 import { invalid } from '../errors';
 import { describe } from '../validation';
-import { latestEventId } from './events';
+import { isAfter, latestPosition, type EventPosition } from './events';
 import type { Row } from './rows';
 import type { Tx } from './Tx';
 
@@ -36,8 +36,8 @@ export interface Subscription {
 	workflowId: string;
 	nodeId: string;
 	kind: SubscriptionKind;
-	/** The last event id handled (delivered or skipped). */
-	cursor: number;
+	/** The position of the last event handled (delivered or skipped); see store/events.ts. */
+	cursor: EventPosition;
 	/** When the trigger was last activated (published); stale "only after activation" counts from here. */
 	createdAt: number;
 	updatedAt: number;
@@ -65,7 +65,7 @@ const toSubscription = (r: Row, skipBefore: number, resumed: boolean): Subscript
 	workflowId: String(r.workflow_id),
 	nodeId: String(r.node_id),
 	kind: r.kind as SubscriptionKind,
-	cursor: Number(r.cursor),
+	cursor: { xid: Number(r.cursor_xid ?? 0), id: Number(r.cursor) },
 	createdAt: Number(r.created_at),
 	updatedAt: Number(r.updated_at),
 	skipBefore,
@@ -93,15 +93,16 @@ export async function openSubscription(tx: Tx, input: OpenSubscriptionInput): Pr
 		throw invalid('catchUpWindowMs', `catchUpWindowMs must be a number of milliseconds, 0 or more; got ${describe(input.catchUpWindowMs)}`);
 	}
 	const now = tx.now();
-	const latest = await latestEventId(tx);
+	const latest = await latestPosition(tx);
 	const existing = await findSubscription(tx, workflowId, nodeId);
 	if (input.startFrom === 'resume' && existing && existing.kind === input.kind) {
 		// A cursor past the newest event means the events table was replaced (a restore):
 		// fall back to the newest event so new ones are not ignored until the ids catch up.
-		const cursor = Math.min(existing.cursor, latest);
-		const row = await tx.s.get<Row>('UPDATE subscriptions SET cursor = $2, updated_at = $3 WHERE id = $1 RETURNING *', [
+		const cursor = isAfter(existing.cursor, latest) ? latest : existing.cursor;
+		const row = await tx.s.get<Row>('UPDATE subscriptions SET cursor_xid = $2, cursor = $3, updated_at = $4 WHERE id = $1 RETURNING *', [
 			existing.id,
-			cursor,
+			cursor.xid,
+			cursor.id,
 			now,
 		]);
 		return toSubscription(row!, now - window, true);
@@ -109,12 +110,12 @@ export async function openSubscription(tx: Tx, input: OpenSubscriptionInput): Pr
 	// Fresh start (or nothing to resume): from the newest event on; created_at = activation.
 	// Marks in stale_fired stay: an episode that already fired for this node never fires again.
 	const row = await tx.s.get<Row>(
-		`INSERT INTO subscriptions (workflow_id, node_id, kind, cursor, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5)
-		ON CONFLICT (workflow_id, node_id) DO UPDATE SET kind = excluded.kind, cursor = excluded.cursor,
+		`INSERT INTO subscriptions (workflow_id, node_id, kind, cursor_xid, cursor, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6)
+		ON CONFLICT (workflow_id, node_id) DO UPDATE SET kind = excluded.kind, cursor_xid = excluded.cursor_xid, cursor = excluded.cursor,
 			created_at = excluded.created_at, updated_at = excluded.updated_at
 		RETURNING *`,
-		[workflowId, nodeId, input.kind, latest, now],
+		[workflowId, nodeId, input.kind, latest.xid, latest.id, now],
 	);
 	return toSubscription(row!, 0, false);
 }
@@ -125,8 +126,12 @@ export async function findSubscription(tx: Tx, workflowId: string, nodeId: strin
 }
 
 /** Moves the cursor forward only: a slower, older instance can never move it back. */
-export async function saveCursor(tx: Tx, subscriptionId: number, cursor: number): Promise<void> {
-	await tx.s.run('UPDATE subscriptions SET cursor = $2, updated_at = $3 WHERE id = $1 AND cursor < $2', [subscriptionId, cursor, tx.now()]);
+export async function saveCursor(tx: Tx, subscriptionId: number, cursor: EventPosition): Promise<void> {
+	await tx.s.run(
+		`UPDATE subscriptions SET cursor_xid = $2, cursor = $3, updated_at = $4
+		WHERE id = $1 AND (cursor_xid < $2 OR (cursor_xid = $2 AND cursor < $3))`,
+		[subscriptionId, cursor.xid, cursor.id, tx.now()],
+	);
 }
 
 /** Forgets a subscription and its stale marks (n8n does not say when a workflow is deleted). */

@@ -7,7 +7,7 @@ import type { Lead, Member, MemberRef, Task, WriteContext } from '../model';
 import { computeDueAt, type DueInput } from '../tasks/dueDate';
 import { describe, LIMITS, priority, requiredText, taskType } from '../validation';
 import { appendEvent } from './events';
-import { getLead } from './leads';
+import { getLead, lockLead } from './leads';
 import { resolveMember } from './members';
 import { bool, toTask, type Row } from './rows';
 import type { Tx } from './Tx';
@@ -42,7 +42,7 @@ export async function createTask(tx: Tx, leadId: unknown, input: TaskInput, cont
 	const dueAt = input.due === undefined || input.due === null ? null : computeDueAt(input.due, now, input.timezone || undefined);
 	const prio = priority('priority', input.priority) ?? 'normal';
 	const required = input.required === undefined || input.required === null || input.required === '' ? true : bool(input.required) || input.required === 'true';
-	const lead = await getLead(tx, leadId);
+	const lead = await lockLead(tx, leadId);
 	const { assignee, reason } = await resolveAssignee(tx, lead, input.assignee);
 
 	const row = await tx.s.get<Row>(

@@ -7,6 +7,7 @@
 import { resolveEventCriteria, type FilterCondition, type FilterGroup, type LeadStore } from '../../core';
 import { readEventWindow } from '../../core/delivery/eventQuery';
 import { forEachBackend } from '../support/backends';
+import { settled } from '../support/settled';
 
 const INJECTION = "O'Brien'); DROP TABLE leads; --";
 
@@ -81,6 +82,7 @@ forEachBackend((backend) => {
 			await t.createMember({ name: 'Ben', email: 'ben@example.com' });
 			for (const lead of LEADS) await t.createLead(lead);
 		});
+		await settled(store);
 	});
 
 	const viaTrigger = (filter: FilterGroup) =>

@@ -1,7 +1,7 @@
 /**
  * Reads and bookkeeping do not queue behind the event writers: while a write transaction is
  * open (a long multi-item execution, say), pickers, get / get many and manual samples still
- * answer, and a trigger's cursor save does not wait for that writer's event lock.
+ * answer, and a trigger's cursor save does not wait for that writer.
  */
 import { forEachBackend } from '../support/backends';
 
@@ -31,7 +31,7 @@ forEachBackend((backend) => {
 		expect((await store.read((t) => t.findLeads({}))).items.map((l) => l.name)).toEqual(['Committed', 'Uncommitted']);
 	});
 
-	it('saves a cursor without taking the event-writer lock', async () => {
+	it('saves a cursor while an event writer is open', async () => {
 		const store = await backend().open();
 		const sub = await store.transaction((t) => t.openSubscription({ workflowId: 'wf', nodeId: 'n', kind: 'lead.created', startFrom: 'now' }));
 		const hold = deferred();
@@ -43,11 +43,11 @@ forEachBackend((backend) => {
 		});
 		await started.promise;
 		const { saveCursor } = await import('../../core/store/subscriptions');
-		const saving = store.bookkeeping((t) => saveCursor(t.tx, sub.id, 5));
+		const saving = store.bookkeeping((t) => saveCursor(t.tx, sub.id, { xid: 0, id: 5 }));
 		if (backend().name === 'postgres') {
-			// Row locks only: the save commits while the event writer still holds its lock.
+			// Row locks only: the save commits while the event writer is still open.
 			await saving;
-			expect((await store.read((t) => t.findSubscription('wf', 'n')))!.cursor).toBe(5);
+			expect((await store.read((t) => t.findSubscription('wf', 'n')))!.cursor).toEqual({ xid: 0, id: 5 });
 			hold.resolve();
 		} else {
 			// One writer per SQLite file: the save waits for the file's lock, not for a queue, and lands.
@@ -55,6 +55,6 @@ forEachBackend((backend) => {
 			await saving;
 		}
 		await writing;
-		expect((await store.read((t) => t.findSubscription('wf', 'n')))!.cursor).toBe(5);
+		expect((await store.read((t) => t.findSubscription('wf', 'n')))!.cursor).toEqual({ xid: 0, id: 5 });
 	});
 });
