@@ -5,13 +5,12 @@ import {
 	type ITriggerFunctions,
 	type ITriggerResponse,
 } from 'n8n-workflow';
-import type { EventCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
-import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { eventTriggerOptions } from '../shared/descriptions';
-import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
+import { LEAD_TRIGGER_EVENTS } from '../shared/leadEvents';
 import { param } from '../shared/subtitles';
+
+const leadCreated = LEAD_TRIGGER_EVENTS.leadCreated;
 
 export class LeadCreatedTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,10 +27,7 @@ export class LeadCreatedTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
-		properties: [
-			...audienceFilterProperties,
-			eventTriggerOptions,
-		],
+		properties: [...leadCreated.settings, ...audienceFilterProperties, leadCreated.options],
 	};
 
 	methods = {
@@ -39,15 +35,6 @@ export class LeadCreatedTrigger implements INodeType {
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		let criteria: EventCriteriaInput;
-		let catchUpWindowMs: number;
-		try {
-			criteria = { kind: 'lead.created', filter: readAudienceFilter((name, fallback) => this.getNodeParameter(name, fallback)) };
-			const options = this.getNodeParameter('options', {}) as { catchUpWindowHours?: unknown };
-			catchUpWindowMs = numberSetting(this.getNode(), options.catchUpWindowHours ?? 24, 'Catch-Up Window (Hours)', 0) * 3_600_000;
-		} catch (error) {
-			throw activationError(this.getNode(), error);
-		}
-		return runEventTrigger(this, criteria, { catchUpWindowMs, what: 'new leads' });
+		return leadCreated.start(this);
 	}
 }

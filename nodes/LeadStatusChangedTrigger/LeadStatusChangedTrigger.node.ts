@@ -5,14 +5,13 @@ import {
 	type ITriggerFunctions,
 	type ITriggerResponse,
 } from 'n8n-workflow';
-import type { EventCriteriaInput } from '../../core';
 import { audienceFilterProperties } from '../shared/audienceFilterDescription';
-import { readAudienceFilter } from '../shared/audienceFilterParameters';
 import { leadStoreApiTest } from '../shared/credentialTest';
-import { eventTriggerOptions } from '../shared/descriptions';
-import { getStages, getStagesOrAny } from '../shared/stageOptions';
-import { activationError, numberSetting, runEventTrigger } from '../shared/trigger';
+import { LEAD_TRIGGER_EVENTS, stageLoadOptions } from '../shared/leadEvents';
 import { param } from '../shared/subtitles';
+
+const leadStatusChanged = LEAD_TRIGGER_EVENTS.leadStatusChanged;
+const { getStages, getStagesOrAny } = stageLoadOptions;
 
 export class LeadStatusChangedTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,29 +28,7 @@ export class LeadStatusChangedTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
-		properties: [
-			{
-				displayName: 'To Stage Names or IDs',
-				name: 'toStages',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getStagesOrAny' },
-				default: ['any'],
-				required: true,
-				description:
-					'The stages a lead moves to that start the workflow, or Any Stage. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'From Stage Names or IDs',
-				name: 'fromStages',
-				type: 'multiOptions',
-				typeOptions: { loadOptionsMethod: 'getStages' },
-				default: [],
-				description:
-					'Only moves out of these stages; leave empty for any. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			...audienceFilterProperties,
-			eventTriggerOptions,
-		],
+		properties: [...leadStatusChanged.settings, ...audienceFilterProperties, leadStatusChanged.options],
 	};
 
 	methods = {
@@ -60,20 +37,6 @@ export class LeadStatusChangedTrigger implements INodeType {
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		let criteria: EventCriteriaInput;
-		let catchUpWindowMs: number;
-		try {
-			criteria = {
-				kind: 'lead.stage_changed',
-				toStages: this.getNodeParameter('toStages', []) as string[] | string,
-				fromStages: this.getNodeParameter('fromStages', []) as string[] | string,
-				filter: readAudienceFilter((name, fallback) => this.getNodeParameter(name, fallback)),
-			};
-			const options = this.getNodeParameter('options', {}) as { catchUpWindowHours?: unknown };
-			catchUpWindowMs = numberSetting(this.getNode(), options.catchUpWindowHours ?? 24, 'Catch-Up Window (Hours)', 0) * 3_600_000;
-		} catch (error) {
-			throw activationError(this.getNode(), error);
-		}
-		return runEventTrigger(this, criteria, { catchUpWindowMs, what: 'stage changes' });
+		return leadStatusChanged.start(this);
 	}
 }

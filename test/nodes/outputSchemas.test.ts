@@ -18,6 +18,7 @@ import { Lead } from '../../nodes/Lead/Lead.node';
 import { LeadCreatedTrigger } from '../../nodes/LeadCreatedTrigger/LeadCreatedTrigger.node';
 import { LeadStatusChangedTrigger } from '../../nodes/LeadStatusChangedTrigger/LeadStatusChangedTrigger.node';
 import { StaleLeadTrigger } from '../../nodes/StaleLeadTrigger/StaleLeadTrigger.node';
+import { LeadTrigger } from '../../nodes/LeadTrigger/LeadTrigger.node';
 import { UpdateLeadStage } from '../../nodes/UpdateLeadStage/UpdateLeadStage.node';
 import { closeAllStores } from '../../nodes/shared/storeFromCredential';
 import { credentialsFor, rl, runNode, type Param } from '../support/nodeHarness';
@@ -138,6 +139,10 @@ describe('triggers: the schema of their manual-run item', () => {
 	it('LeadCreatedTrigger', async () => {
 		const manual = await runManual(new LeadCreatedTrigger(), { credentials, ...ids, params: {} });
 		check(schemaFile('LeadCreatedTrigger'), (await manual.result)![0].map((o) => o.json));
+	});
+	it('LeadTrigger (its default event, Lead Created, on the same latest lead)', async () => {
+		const manual = await runManual(new LeadTrigger(), { credentials, ...ids, params: { event: 'leadCreated' } });
+		check(schemaFile('LeadTrigger'), (await manual.result)![0].map((o) => o.json));
 	});
 	it('LeadStatusChangedTrigger', async () => {
 		const contacted = String((await store.read((t) => t.listStages())).find((s) => s.name === 'Qualified')!.id);
