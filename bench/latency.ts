@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openLeadStore, startEventFeed, type LeadStore, type StoreConfig } from '../core';
 import { backendLabel, benchBackends } from './backends';
-import { formatTable, millis, percentile, progress, times, type Row } from './table';
+import { formatTable, millis, percentile, progress, signed, times, type Row } from './table';
 
 const GAP_MS = Number(process.env.BENCH_GAP_MS || 3);
 
@@ -104,7 +104,7 @@ async function idleWatcherCost(config: StoreConfig, ms: number): Promise<Row> {
 			value: `${withWatcher.toFixed(2)} ms`,
 			reference: 'the same idle store, no watcher',
 			referenceValue: `${without.toFixed(2)} ms`,
-			ratio: `+${(withWatcher - without).toFixed(2)} ms/s`,
+			ratio: signed(withWatcher - without, 2, 'ms/s'),
 		};
 	} finally {
 		await store.close();
@@ -120,7 +120,7 @@ export async function benchCoreLatency(options: { events?: number; idleMs?: numb
 			const there = await measure(backend.config, 'another process', 'another-process', events);
 			const p = (l: number[]) => `${millis(percentile(l, 50))} / ${millis(percentile(l, 95))}`;
 			rows.push({
-				figure: `commit → emit p50 / p95, writer in another process, ${backendLabel[backend.name]} (${events} events)`,
+				figure: `commit → emit p50 / p95, writer in another process, ${backendLabel[backend.name]} (${events.toLocaleString('en-US')} events)`,
 				value: p(there),
 				reference: 'writer in the same process',
 				referenceValue: p(here),

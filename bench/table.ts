@@ -18,6 +18,8 @@ export interface Row {
 export const perSecond = (items: number, ms: number) => `${Math.round((items * 1000) / ms).toLocaleString('en-US')}/s`;
 export const millis = (ms: number) => (ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
 export const times = (x: number) => `${x >= 10 ? x.toFixed(0) : x.toFixed(1)}×`;
+/** A difference with its sign: +1.20 ms/s, −0.30 ms/s. */
+export const signed = (x: number, digits: number, unit: string) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(digits)} ${unit}`;
 export const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 export const meets = (ok: boolean, bar: string) => `${ok ? 'met' : 'NOT met'}: ${bar}`;
 
