@@ -1,8 +1,12 @@
 /**
  * Delivery for one event trigger node: reads its events after the cursor, in order and in
- * batches, and hands the matching ones to `emit`. The cursor moves only after emit resolves
- * (at-least-once to emit; n8n's emit just starts an execution, so once per event in practice)
- * and is saved in the store after each emitted event, so a restart repeats nothing it finished.
+ * batches, and hands each matching one to `emit` under its delivery key (deliveryKey.ts). Up to
+ * `maxInFlight` hand-overs are open at once; the saved cursor only moves past events whose
+ * hand-over settled (the run ended, or the runner refused the key as already run), so it is
+ * the highest id with every earlier matching event settled. After a crash, everything after the
+ * cursor is handed over again with the same keys: the runner refuses what it already took and
+ * runs the rest, so each event gets exactly one run. A hand-over that fails is reported and
+ * sent again, same key, with backoff.
  *
  * Wake-ups: the store's commit notices (in-process hub on SQLite, LISTEN/NOTIFY on PostgreSQL)
  * plus a catch-up poll for what notices miss (other processes on SQLite; a dropped LISTEN).
@@ -11,15 +15,22 @@ import type { LeadStore } from '../store/LeadStore';
 import { isAfter, type EventPosition } from '../store/events';
 import { openSubscription, saveCursor, type StartFrom, type Subscription } from '../store/subscriptions';
 import { resolveEventCriteria, type EventCriteria, type EventCriteriaInput } from './criteria';
+import { eventKey } from './deliveryKey';
 import { readEventWindow } from './eventQuery';
 import type { DeliveredEvent } from './payload';
 import { Pump } from './pump';
 
 export interface DeliveryHandlers<T> {
-	/** Called with one item ('each', the default) or one batch ('batch'); the cursor moves once it resolves. */
-	emit(items: T[]): void | Promise<void>;
-	emitMode?: 'each' | 'batch';
-	/** Told of every failed attempt (emit threw, store unreachable); delivery retries with backoff. */
+	/**
+	 * Hands one item (a one-item array) to the runner under its delivery key. The promise resolves
+	 * once the item is taken for certain: its run ended, or the runner refused the key because a
+	 * run with it exists. It rejects (or emit throws) when the hand-over failed: the item is
+	 * handed over again later with the same key.
+	 */
+	emit(items: T[], key: string): void | Promise<void>;
+	/** Hand-overs open at once (default 32): the bound on runs a trigger has in progress. */
+	maxInFlight?: number;
+	/** Told of every failed attempt (a hand-over failed, store unreachable); delivery retries with backoff. */
 	onError?(error: Error, info: { attempt: number; retryInMs: number }): void;
 	retryInitialMs?: number;
 	retryMaxMs?: number;
@@ -39,10 +50,21 @@ export interface EventFeedOptions extends DeliveryHandlers<DeliveredEvent> {
 }
 
 export const DEFAULT_POLL_MS = { sqlite: 200, postgres: 1_000 } as const;
+export const DEFAULT_MAX_IN_FLIGHT = 32;
+
+/** The position right before an event: ids are whole numbers, so nothing lies between. */
+const justBefore = (p: EventPosition): EventPosition => ({ xid: p.xid, id: p.id - 1 });
 
 export class EventFeed {
+	/** Every event up to here was read: handed over, waiting in `pending`, or not wanted. */
 	private position: EventPosition;
 	private saved: EventPosition;
+	/** Read, not handed over yet (the window was full), in order. */
+	private pending: DeliveredEvent[] = [];
+	/** Handed over and not settled, by event id. */
+	private readonly inFlight = new Map<number, DeliveredEvent>();
+	/** Hand-overs that failed: sent again (same key) once the pump's backoff ends. */
+	private failed: DeliveredEvent[] = [];
 	private closed = false;
 	private unlisten: (() => Promise<void>) | undefined;
 	private readonly pump: Pump;
@@ -84,9 +106,21 @@ export class EventFeed {
 		return feed;
 	}
 
-	/** The position of the last event handled (delivered or skipped) by this feed. */
-	get cursor() {
-		return this.position;
+	/**
+	 * Where a restart would resume: right before the oldest event not settled (in flight, failed
+	 * or still waiting for room), or the read position when nothing is open.
+	 */
+	get cursor(): EventPosition {
+		let oldest: EventPosition | null = this.pending.length > 0 ? this.pending[0].position : null;
+		for (const event of this.inFlight.values()) {
+			if (oldest === null || isAfter(oldest, event.position)) oldest = event.position;
+		}
+		return oldest === null ? this.position : justBefore(oldest);
+	}
+
+	/** Hand-overs open now (tests). */
+	get inFlightCount() {
+		return this.inFlight.size;
 	}
 
 	/** Looks for events now (tests; the nodes never need it). */
@@ -94,47 +128,82 @@ export class EventFeed {
 		this.pump.wake();
 	}
 
-	/** Resolves when the feed has nothing in hand (tests use it to wait for delivery). */
-	idle() {
-		return this.pump.idle();
+	/** Resolves once nothing is in hand: every hand-over settled (tests use it to wait for delivery). */
+	async idle(): Promise<void> {
+		for (;;) {
+			await this.pump.idle();
+			if (this.closed || (this.inFlight.size === 0 && this.pending.length === 0)) return;
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
 	}
 
-	/** Stops listening, polling and retrying; waits for an emit in progress. Safe to call twice. */
+	/**
+	 * Stops listening, polling and retrying, and saves the cursor. Open hand-overs are not waited
+	 * for (a run may take long): the next start hands them over again under the same keys, and
+	 * the runner refuses those it already took. Safe to call twice.
+	 */
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
 		await this.unlisten?.().catch(() => undefined);
 		await this.pump.close();
-		// Skipped events may have moved the position past the saved cursor; keep that if we can.
 		await this.persist().catch(() => undefined);
 	}
 
+	private get room() {
+		return (this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT) - this.inFlight.size;
+	}
+
+	private fill() {
+		while (this.pending.length > 0 && this.room > 0 && !this.closed) this.handOver(this.pending.shift()!);
+	}
+
 	private async deliverNext(): Promise<boolean> {
-		const limit = this.options.batchSize ?? 100;
-		const window = await this.store.read((ops) =>
-			readEventWindow(ops.tx, { after: this.position, skipBefore: this.subscription.skipBefore, criteria: this.criteria, limit }),
-		);
-		if (window.upper === null) {
-			await this.persist(); // a save that failed earlier
-			return false;
-		}
-		if (this.options.emitMode === 'batch') {
-			if (window.events.length > 0) await this.options.emit(window.events);
-		} else {
-			for (const event of window.events) {
-				if (this.closed) return false; // closed mid-batch: deliver no more; the rest waits for a restart
-				await this.options.emit([event]);
-				this.position = event.position;
-				await this.persist();
+		for (const event of this.failed.splice(0)) this.handOver(event);
+		this.fill();
+		let more = false;
+		if (this.pending.length === 0 && this.room > 0 && !this.closed) {
+			const limit = this.options.batchSize ?? 100;
+			const window = await this.store.read((ops) =>
+				readEventWindow(ops.tx, { after: this.position, skipBefore: this.subscription.skipBefore, criteria: this.criteria, limit }),
+			);
+			if (window.upper !== null) {
+				this.pending.push(...window.events);
+				this.position = window.upper;
+				this.fill();
+				// A full read may have more behind it; a full window is woken by the next settle.
+				more = window.scanned >= limit && this.pending.length === 0;
 			}
 		}
-		this.position = window.upper;
 		await this.persist();
-		return window.scanned >= limit;
+		return more && !this.closed;
+	}
+
+	private handOver(event: DeliveredEvent) {
+		this.inFlight.set(event.eventId, event);
+		let taken: Promise<void>;
+		try {
+			taken = Promise.resolve(this.options.emit([event], eventKey(this.subscription, event.eventId)));
+		} catch (error) {
+			taken = Promise.reject(error);
+		}
+		taken.then(
+			() => {
+				this.inFlight.delete(event.eventId); // counts for close()'s last save too
+				if (this.closed) return;
+				this.pump.recovered();
+				this.pump.wake(); // saves the cursor and fills the window
+			},
+			(error: unknown) => {
+				if (this.closed) return;
+				this.failed.push(event);
+				this.pump.fail(error instanceof Error ? error : new Error(String(error)));
+			},
+		);
 	}
 
 	private async persist() {
-		const target = this.position;
+		const target = this.cursor;
 		if (!isAfter(target, this.saved)) return;
 		await this.store.bookkeeping((ops) => saveCursor(ops.tx, this.subscription.id, target));
 		if (isAfter(target, this.saved)) this.saved = target;

@@ -19,6 +19,8 @@ export class Pump {
 	private dirty = false;
 	private closed = false;
 	private failures = 0;
+	/** A failure reported through fail() that no success has answered yet. */
+	private failedOutside = false;
 	private pollTimer: NodeJS.Timeout | undefined;
 	private retryTimer: NodeJS.Timeout | undefined;
 
@@ -52,6 +54,24 @@ export class Pump {
 		while (this.running) await this.running;
 	}
 
+	/**
+	 * A failure found outside work (a hand-over that failed after work returned): reported and
+	 * retried with backoff like a failed work. Failures reported while a retry is pending join it.
+	 */
+	fail(error: Error) {
+		if (this.closed) return;
+		this.failedOutside = true;
+		this.dirty = true;
+		if (this.retryTimer) return;
+		this.backOff(error);
+	}
+
+	/** Something was delivered: the next failure starts the backoff from the beginning. */
+	recovered() {
+		this.failedOutside = false;
+		this.failures = 0;
+	}
+
 	get failing() {
 		return this.failures > 0;
 	}
@@ -69,24 +89,30 @@ export class Pump {
 			this.dirty = false;
 			try {
 				if (await this.work()) this.dirty = true;
-				this.failures = 0;
+				// Work that only re-sent failed hand-overs proves nothing until one of them succeeds.
+				if (!this.failedOutside) this.failures = 0;
 			} catch (error) {
-				this.failures++;
-				const initial = this.options.retryInitialMs ?? 250;
-				const delay = Math.min(initial * 2 ** (this.failures - 1), this.options.retryMaxMs ?? 30_000);
-				try {
-					this.options.onError?.(error instanceof Error ? error : new Error(String(error)), { attempt: this.failures, retryInMs: delay });
-				} catch {
-					// A failing error reporter must not stop delivery.
-				}
-				if (this.closed) return;
-				this.retryTimer = setTimeout(() => {
-					this.retryTimer = undefined;
-					this.wake();
-				}, delay);
-				this.retryTimer.unref?.();
+				this.backOff(error);
 				return;
 			}
+			if (this.retryTimer) return; // a hand-over failed meanwhile: wait for its retry
 		}
+	}
+
+	private backOff(error: unknown) {
+		this.failures++;
+		const initial = this.options.retryInitialMs ?? 250;
+		const delay = Math.min(initial * 2 ** (this.failures - 1), this.options.retryMaxMs ?? 30_000);
+		try {
+			this.options.onError?.(error instanceof Error ? error : new Error(String(error)), { attempt: this.failures, retryInMs: delay });
+		} catch {
+			// A failing error reporter must not stop delivery.
+		}
+		if (this.closed) return;
+		this.retryTimer = setTimeout(() => {
+			this.retryTimer = undefined;
+			this.wake();
+		}, delay);
+		this.retryTimer.unref?.();
 	}
 }

@@ -5,8 +5,8 @@
  *
  * A scan picks, through the (stage_id, last_activity_at) index, the leads in the chosen stages
  * whose last activity lies in the window, that pass the audience filter and have no mark for
- * (subscription, lead, episode) in stale_fired; it marks them in the same transaction. Marks are
- * taken with INSERT .. ON CONFLICT DO NOTHING, so two scanners (two processes) never both win a lead.
+ * (subscription, lead, episode) in stale_fired. The mark is written once the fire's run is taken
+ * for certain (staleWatch.ts), with INSERT .. ON CONFLICT DO NOTHING.
  */
 import { conflict, invalid } from '../errors';
 import { compileFilter, type FilterGroup } from '../filters/audienceFilter';
@@ -137,43 +137,37 @@ export interface StaleClaim {
 }
 
 /**
- * Picks up to `limit` stale leads not yet fired for this subscription in their current
- * episode, and marks them fired. Call inside one write transaction.
+ * Up to `limit` stale leads with no fire mark for this subscription in their current episode,
+ * oldest silence first, leaving out `exceptLeadIds` (fires this process has in hand).
  */
-export async function claimStaleLeads(
+export async function findStaleLeads(
 	tx: Tx,
 	subscription: { id: number; createdAt: number },
 	criteria: StaleCriteria,
 	limit: number,
+	exceptLeadIds: readonly number[] = [],
 ): Promise<StaleLead[]> {
 	if (criteria.stageIds.length === 0) throw conflict('stages', 'stages: no stage to watch');
 	const now = tx.now();
 	const params: unknown[] = [subscription.id];
 	const where = staleWhere(tx, criteria, now, subscription.createdAt, params);
+	const except = exceptLeadIds.length > 0 ? `AND l.id NOT IN (${exceptLeadIds.map((id) => (params.push(id), `$${params.length}`)).join(', ')})` : '';
 	params.push(limit);
 	const rows = await tx.s.all<Row>(
-		`${LEAD_SELECT} WHERE ${where}
+		`${LEAD_SELECT} WHERE ${where} ${except}
 		AND NOT EXISTS (SELECT 1 FROM stale_fired f WHERE f.subscription_id = $1 AND f.lead_id = l.id AND f.episode = l.episode)
 		ORDER BY l.last_activity_at, l.id LIMIT $${params.length}`,
 		params,
 	);
-	if (rows.length === 0) return [];
-	const values: unknown[] = [subscription.id, now];
-	const tuples = rows.map((r) => `($1, $${values.push(Number(r.id))}, $${values.push(Number(r.episode))}, $2)`);
-	const won = await tx.s.all<{ lead_id: number }>(
-		`INSERT INTO stale_fired (subscription_id, lead_id, episode, fired_at) VALUES ${tuples.join(', ')}
-		ON CONFLICT DO NOTHING RETURNING lead_id`,
-		values,
-	);
-	const mine = new Set(won.map((w) => Number(w.lead_id)));
-	return rows.filter((r) => mine.has(Number(r.id))).map((r) => toStaleLead(r, criteria, now));
+	return rows.map((r) => toStaleLead(r, criteria, now));
 }
 
-/** Takes marks back (their emit failed), so a later scan fires those episodes again. */
-export async function unmarkStale(tx: Tx, subscriptionId: number, claims: readonly StaleClaim[]): Promise<void> {
-	for (const c of claims) {
-		await tx.s.run('DELETE FROM stale_fired WHERE subscription_id = $1 AND lead_id = $2 AND episode = $3', [subscriptionId, c.leadId, c.episode]);
-	}
+/** Marks fires whose run was taken for certain: those episodes never fire again for this subscription. */
+export async function markStaleFired(tx: Tx, subscriptionId: number, claims: readonly StaleClaim[]): Promise<void> {
+	if (claims.length === 0) return;
+	const values: unknown[] = [subscriptionId, tx.now()];
+	const tuples = claims.map((c) => `($1, $${values.push(c.leadId)}, $${values.push(c.episode)}, $2)`);
+	await tx.s.run(`INSERT INTO stale_fired (subscription_id, lead_id, episode, fired_at) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, values);
 }
 
 /** Drops marks that can never match again: the lead moved on to a later episode, or is gone. */

@@ -12,7 +12,7 @@ import {
 	type LeadStore,
 } from '../../core';
 import { forEachBackend, manualClock } from '../support/backends';
-import { closer, collector, sleep } from '../support/delivery';
+import { closer, collector, sleep, waitFor } from '../support/delivery';
 
 const HOUR = 3_600_000;
 
@@ -21,7 +21,7 @@ forEachBackend((backend) => {
 	let n = 0;
 	const names = (events: DeliveredEvent[]) => events.map((e) => e.lead.name);
 
-	async function feed(store: LeadStore, emit: (items: DeliveredEvent[]) => void, overrides: Partial<EventFeedOptions> = {}) {
+	async function feed(store: LeadStore, emit: EventFeedOptions['emit'], overrides: Partial<EventFeedOptions> = {}) {
 		return track(
 			await startEventFeed(store, {
 				workflowId: 'wf1',
@@ -37,7 +37,7 @@ forEachBackend((backend) => {
 	const create = (store: LeadStore, name: string, fields: Record<string, unknown> = {}) =>
 		store.transaction((t) => t.createLead({ name, ...fields }));
 	const storedCursor = (store: LeadStore, workflowId: string, nodeId: string) =>
-		store.read(async (t) => (await t.findSubscription(workflowId, nodeId))!.cursor);
+		store.read(async (t) => (await t.findSubscription(workflowId, nodeId))!.cursor.id);
 	const latestId = (store: LeadStore) => store.read((t) => t.latestEventId());
 
 	it('a first activation starts from now: history is not replayed', async () => {
@@ -46,7 +46,7 @@ forEachBackend((backend) => {
 		await create(store, 'old 2');
 		const got = collector<DeliveredEvent>();
 		const f = await feed(store, got.emit);
-		expect(f.subscription.cursor).toBe(await latestId(store));
+		expect(f.subscription.cursor.id).toBe(await latestId(store));
 		await create(store, 'new 1');
 		await create(store, 'new 2');
 		await got.until(2);
@@ -55,7 +55,7 @@ forEachBackend((backend) => {
 		expect(names(got.items)).toEqual(['new 1', 'new 2']);
 	});
 
-	it('delivers every event once, in id order, under a burst of concurrent writers', async () => {
+	it('delivers every event once, in the outbox read order, under a burst of concurrent writers', async () => {
 		const store = await backend().open();
 		const got = collector<DeliveredEvent>();
 		await feed(store, got.emit);
@@ -64,7 +64,6 @@ forEachBackend((backend) => {
 		await sleep(50);
 		const ids = got.items.map((e) => e.eventId);
 		expect(new Set(ids).size).toBe(40);
-		expect(ids).toEqual([...ids].sort((a, b) => a - b));
 		const created = await store.read((t) => t.readEvents({ after: 0, types: ['lead.created'] }));
 		expect(ids).toEqual(created.map((e) => e.id));
 	});
@@ -160,7 +159,7 @@ forEachBackend((backend) => {
 		await create(store, 'while unpublished');
 		const again = await feed(store, got.emit, { nodeId: first.subscription.nodeId, startFrom: 'now' });
 		expect(again.subscription.resumed).toBe(false);
-		expect(again.subscription.cursor).toBe(await latestId(store));
+		expect(again.subscription.cursor.id).toBe(await latestId(store));
 		await create(store, 'after publish');
 		await got.until(1);
 		again.wake();
@@ -183,7 +182,7 @@ forEachBackend((backend) => {
 		resumed.wake();
 		await resumed.idle();
 		expect(names(got.items)).toEqual(['recent']);
-		expect(resumed.cursor).toBe(await latestId(store));
+		expect(resumed.cursor.id).toBe(await latestId(store));
 	});
 
 	it('resuming a node that never had a subscription starts from now', async () => {
@@ -199,7 +198,82 @@ forEachBackend((backend) => {
 		expect(names(got.items)).toEqual(['fresh']);
 	});
 
-	it('a failing emit is reported and retried; nothing is dropped, nothing delivered twice', async () => {
+	/** An emit whose hand-overs stay open until the test settles or fails them, like runs in n8n. */
+	function openHandOvers() {
+		const calls: Array<{ name: string | null; key: string; settle(): void; fail(error: Error): void }> = [];
+		const emit = (items: DeliveredEvent[], key: string) =>
+			new Promise<void>((resolve, reject) => calls.push({ name: items[0].lead.name, key, settle: resolve, fail: reject }));
+		const until = (n: number) => waitFor(() => calls.length >= n, `${n} hand-overs (have ${calls.length})`);
+		return { calls, emit, until };
+	}
+	const eventIdOf = async (store: LeadStore, leadId: number) =>
+		store.read(async (t) => Number((await t.tx.s.get<{ id: number }>("SELECT id FROM events WHERE lead_id = $1 AND type = 'lead.created'", [leadId]))!.id));
+
+	it('each event goes out under its own key; the saved cursor passes only events whose hand-over settled', async () => {
+		const store = await backend().open();
+		const hand = openHandOvers();
+		const f = await feed(store, hand.emit);
+		const nodeId = f.subscription.nodeId;
+		const start = await storedCursor(store, 'wf1', nodeId);
+		const leads = [await create(store, 'a'), await create(store, 'b'), await create(store, 'c')];
+		const ids = await Promise.all(leads.map((l) => eventIdOf(store, l.id)));
+		await hand.until(3);
+		expect(hand.calls.map((c) => c.key)).toEqual(ids.map((id) => `lead:wf1:${nodeId}:${f.subscription.createdAt}:${id}`));
+		const saved = async () => {
+			f.wake();
+			await sleep(50);
+			return storedCursor(store, 'wf1', nodeId);
+		};
+		expect(await saved()).toBe(start);
+		hand.calls[1].settle(); // b's run ended, a's has not: a restart must still hand a over
+		expect(await saved()).toBe(start);
+		hand.calls[0].settle();
+		expect(await saved()).toBe(ids[1]);
+		hand.calls[2].settle();
+		expect(await saved()).toBe(ids[2]);
+	});
+
+	it('a restart hands over again, same keys, everything after the cursor; the runner refuses what it took, the rest runs once', async () => {
+		const store = await backend().open();
+		const hand = openHandOvers();
+		const first = await feed(store, hand.emit);
+		const nodeId = first.subscription.nodeId;
+		for (const name of ['taken, settled', 'taken, run cut short', 'never reached n8n']) await create(store, name);
+		await hand.until(3);
+		hand.calls[0].settle();
+		await first.close(); // the crash: the second is stored in n8n, the third never got there
+		const n8n = collector<DeliveredEvent>({ keys: new Set(hand.calls.slice(0, 2).map((c) => c.key)) });
+		const second = await feed(store, n8n.emit, { nodeId, startFrom: 'resume' });
+		await create(store, 'after the restart');
+		await n8n.until(2);
+		second.wake();
+		await second.idle();
+		expect(n8n.refused).toBe(1);
+		expect(names(n8n.items)).toEqual(['never reached n8n', 'after the restart']);
+		expect(n8n.keys.has(hand.calls[2].key)).toBe(true);
+		expect(await storedCursor(store, 'wf1', nodeId)).toBe(await latestId(store));
+	});
+
+	it('keeps at most maxInFlight hand-overs open, and delivers the rest in order as runs end', async () => {
+		const store = await backend().open();
+		const hand = openHandOvers();
+		const f = await feed(store, hand.emit, { maxInFlight: 3 });
+		for (let i = 0; i < 8; i++) await create(store, `w${i}`);
+		await hand.until(3);
+		await sleep(100);
+		expect(hand.calls).toHaveLength(3);
+		expect(f.inFlightCount).toBe(3);
+		for (let settled = 0; settled < 8; settled++) {
+			await hand.until(Math.min(8, settled + 3));
+			expect(f.inFlightCount).toBeLessThanOrEqual(3);
+			hand.calls[settled].settle();
+		}
+		await f.idle();
+		expect(hand.calls.map((c) => c.name)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `w${i}`));
+		expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(await latestId(store));
+	});
+
+	it('a hand-over that fails is reported and handed over again with the same key; nothing is dropped or run twice', async () => {
 		const store = await backend().open();
 		const got = collector<DeliveredEvent>();
 		const errors: Array<{ message: string; attempt: number }> = [];
@@ -212,43 +286,30 @@ forEachBackend((backend) => {
 		await got.until(3);
 		f.wake();
 		await f.idle();
-		expect(names(got.items)).toEqual(['one', 'two', 'three']);
-		expect(errors.map((e) => e.attempt)).toEqual([1, 2, 3]);
+		expect(names(got.items).sort()).toEqual(['one', 'three', 'two']);
+		expect(got.keys.size).toBe(3);
+		expect(errors.length).toBeGreaterThanOrEqual(1);
+		expect(errors.map((e) => e.attempt)).toEqual(errors.map((_, i) => i + 1));
 		expect(errors[0].message).toMatch(/emit failed/);
 		expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(await latestId(store));
 	});
 
-	it('a failed emit leaves the stored cursor before the event, so a restart delivers it', async () => {
+	it('a failed hand-over holds the stored cursor before its event, so a restart delivers it', async () => {
 		const store = await backend().open();
 		const got = collector<DeliveredEvent>();
 		const f = await feed(store, got.emit, { retryInitialMs: 60_000 });
 		const before = await storedCursor(store, 'wf1', f.subscription.nodeId);
 		got.failTimes(1);
 		await create(store, 'retry me');
-		await new Promise<void>((resolve) => {
-			const check = () => (got.calls >= 1 ? resolve() : setTimeout(check, 5));
-			check();
-		});
+		await waitFor(() => got.calls >= 1, 'the failing hand-over');
+		await create(store, 'after it');
+		await sleep(100);
 		await f.close();
-		expect(got.items).toEqual([]);
 		expect(await storedCursor(store, 'wf1', f.subscription.nodeId)).toBe(before);
 		const again = await feed(store, got.emit, { nodeId: f.subscription.nodeId, startFrom: 'resume' });
 		await got.until(1);
 		await again.idle();
-		expect(names(got.items)).toEqual(['retry me']);
-	});
-
-	it('batch mode hands over a batch per read and moves the cursor after it', async () => {
-		const store = await backend().open();
-		const got = collector<DeliveredEvent>();
-		const f = await feed(store, got.emit, { emitMode: 'batch', pollIntervalMs: 60_000 });
-		await f.close();
-		for (let i = 0; i < 7; i++) await create(store, `b${i}`);
-		const again = await feed(store, got.emit, { nodeId: f.subscription.nodeId, startFrom: 'resume', emitMode: 'batch', batchSize: 3 });
-		await got.until(7);
-		await again.idle();
-		expect(names(got.items)).toEqual(['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6']);
-		expect(got.calls).toBe(3); // windows of 3 events: 3 + 3 + 1
+		expect(names(got.items)).toEqual(['retry me', 'after it']);
 	});
 
 	it('close stops delivery: nothing is emitted after close, and closing twice is fine', async () => {

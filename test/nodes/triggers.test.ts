@@ -15,7 +15,7 @@ import { closeAllStores } from '../../nodes/shared/storeFromCredential';
 import { forEachBackend } from '../support/backends';
 import { sleep } from '../support/delivery';
 import { credentialsFor } from '../support/nodeHarness';
-import { runManual, startTrigger, type RunningTrigger, type TriggerOptions } from '../support/triggerHarness';
+import { ExecutionsStandIn, runManual, startTrigger, type RunningTrigger, type TriggerOptions } from '../support/triggerHarness';
 
 jest.setTimeout(30_000);
 
@@ -107,20 +107,70 @@ forEachBackend((backend) => {
 		it('close and re-open (restart: init; a save: update) loses and duplicates nothing', async () => {
 			const { create, start } = await setup();
 			const ids = { workflowId: 'wf-restart', nodeId: 'node-restart' };
-			const first = await start(created, { ...ids, mode: 'activate' });
+			const executions = new ExecutionsStandIn(); // n8n's executions outlive the restarts
+			const first = await start(created, { ...ids, mode: 'activate', executions });
 			for (let i = 0; i < 3; i++) await create(`a${i}`);
 			await first.until(3);
 			await first.close();
 			for (let i = 0; i < 3; i++) await create(`b${i}`); // while n8n is down
-			const second = await start(created, { ...ids, mode: 'init' });
+			const second = await start(created, { ...ids, mode: 'init', executions });
 			for (let i = 0; i < 2; i++) await create(`c${i}`);
 			await second.until(5);
 			await second.close();
 			await create('d0'); // while the saved workflow's trigger restarts
-			const third = await start(created, { ...ids, mode: 'update' });
+			const third = await start(created, { ...ids, mode: 'update', executions });
 			await third.until(1);
 			await sleep(SETTLE_MS);
 			expect([...names(first.emitted), ...names(second.emitted), ...names(third.emitted)]).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'b2', 'c0', 'c1', 'd0']);
+		});
+
+		it('hands each lead to n8n under its delivery key with a done promise; the cursor passes a lead only once its run ended', async () => {
+			const { create, start, cursorOf, latestEventId } = await setup();
+			const ids = { workflowId: 'wf-keys', nodeId: 'node-keys' };
+			const executions = new ExecutionsStandIn();
+			executions.hold();
+			const t = await start(created, { ...ids, mode: 'activate', executions });
+			const before = await cursorOf(ids.workflowId, ids.nodeId);
+			for (let i = 0; i < 3; i++) await create(`k${i}`);
+			await t.until(3);
+			expect(t.keys).toHaveLength(3);
+			for (const [i, key] of t.keys.entries()) {
+				expect(key).toMatch(new RegExp(`^lead:wf-keys:node-keys:\\d+:${(t.emitted[i].event as IDataObject).id}$`));
+			}
+			await sleep(SETTLE_MS);
+			// Three runs in progress: a restart must resume before the first of them.
+			expect((await cursorOf(ids.workflowId, ids.nodeId))!.id).toBeLessThan(Number((t.emitted[0].event as IDataObject).id));
+			expect((await cursorOf(ids.workflowId, ids.nodeId))!.id).toBeGreaterThanOrEqual(before!.id);
+			executions.finish();
+			await sleep(SETTLE_MS);
+			expect((await cursorOf(ids.workflowId, ids.nodeId))!.id).toBe(await latestEventId());
+		});
+
+		it('after a crash with runs in progress, a restart hands everything after the cursor over again under the same keys: n8n refuses those it stored, every lead runs once', async () => {
+			const { create, start, cursorOf, latestEventId } = await setup();
+			const ids = { workflowId: 'wf-crash', nodeId: 'node-crash' };
+			const executions = new ExecutionsStandIn(); // n8n's database, which outlives the process
+			const first = await start(created, { ...ids, mode: 'activate', executions });
+			await create('ran');
+			await first.until(1);
+			await sleep(SETTLE_MS);
+			executions.hold();
+			for (const name of ['stored, run cut short', 'emitted, never stored', 'emitted, never stored 2']) await create(name);
+			await first.until(4);
+			await first.close(); // the process dies here; n8n had stored only the first of the three
+			executions.keys.delete(first.keys[2]);
+			executions.keys.delete(first.keys[3]);
+			executions.finish();
+			await create('while down');
+			const second = await start(created, { ...ids, mode: 'init', executions });
+			await second.until(3);
+			await create('after the restart');
+			await second.until(4);
+			await sleep(SETTLE_MS);
+			expect(executions.refused).toBe(1);
+			expect(second.keys.slice(0, 3)).toEqual(first.keys.slice(1, 4));
+			expect(names(second.emitted)).toEqual(['emitted, never stored', 'emitted, never stored 2', 'while down', 'after the restart']);
+			expect((await cursorOf(ids.workflowId, ids.nodeId))!.id).toBe(await latestEventId());
 		});
 
 		it('publishing again after being unpublished starts from now: leads of the unpublished time do not run it', async () => {
@@ -187,7 +237,7 @@ forEachBackend((backend) => {
 			expect(names(t.emitted)).toEqual(['retry me']);
 			expect(t.failedExecutions).toHaveLength(1);
 			expect(t.failedExecutions[0]).toBeInstanceOf(NodeOperationError);
-			expect(t.failedExecutions[0].message).toMatch(/^Delivering new leads failed \(attempt 1; retrying in 1 s, nothing is skipped\): emit failed/);
+			expect(t.failedExecutions[0].message).toMatch(/^Delivering new leads failed \(attempt 1; retrying in 1 s, nothing is skipped\): the run could not start/);
 			expect(t.emitErrors).toEqual([]); // emitError would deactivate the workflow
 		});
 
@@ -225,7 +275,7 @@ forEachBackend((backend) => {
 			expect(data).toHaveLength(1);
 			expect(data![0]).toHaveLength(1);
 			expect(data![0][0].json).toMatchObject({ lead: { name: 'Bob', source: 'Facebook' }, event: { type: 'lead.created', causationDepth: 0 } });
-			expect(await cursorOf(ids.workflowId, ids.nodeId)).toBe(cursor);
+			expect(await cursorOf(ids.workflowId, ids.nodeId)).toEqual(cursor);
 			// The published trigger, back after a restart, still gets everything the test run looked at.
 			const resumed = await start(created, { ...ids, mode: 'init' });
 			await resumed.until(3);
@@ -364,7 +414,8 @@ forEachBackend((backend) => {
 			await age(contacted.id, 9); // a stage not watched
 			const ids = { workflowId: 'wf-stale', nodeId: 'node-stale' };
 			const params = { inactivePeriod: 'gte', minDays: 3, stages: [await stageId('New')], checkEveryMinutes: every };
-			const first = await start(stale, { ...ids, mode: 'activate', params });
+			const executions = new ExecutionsStandIn();
+			const first = await start(stale, { ...ids, mode: 'activate', params, executions });
 			await first.until(1);
 			await sleep(SETTLE_MS); // several scans
 			expect(first.emitted).toHaveLength(1);
@@ -378,7 +429,7 @@ forEachBackend((backend) => {
 			for (const key of ['lastActivityAt', 'staleSince', 'checkedAt']) expect(typeof first.emitted[0][key]).toBe('string');
 			await first.close();
 
-			const second = await start(stale, { ...ids, mode: 'init', params });
+			const second = await start(stale, { ...ids, mode: 'init', params, executions });
 			await sleep(SETTLE_MS);
 			expect(second.emitted).toEqual([]);
 			await store.transaction((t) => t.logActivity(jo.id, { kind: 'call' })); // a new episode
@@ -387,6 +438,40 @@ forEachBackend((backend) => {
 			await sleep(SETTLE_MS);
 			expect(second.emitted).toHaveLength(1);
 			expect(second.emitted[0]).toMatchObject({ lead: { id: jo.id }, daysInactive: 3, lastActivityKind: 'call', episode: 2 });
+		});
+
+		it('marks a fire only once its run ended: a restart with runs in progress fires them again under the same keys, and n8n refuses those it stored', async () => {
+			const { create, stageId, age, start } = await setup();
+			const leads = [];
+			for (let i = 0; i < 4; i++) {
+				const lead = await create(`S${i}`);
+				await age(lead.id, 5);
+				leads.push(lead);
+			}
+			const ids = { workflowId: 'wf-stale-crash', nodeId: 'node-stale-crash' };
+			const params = { inactivePeriod: 'gte', minDays: 3, stages: [await stageId('New')], checkEveryMinutes: every };
+			const executions = new ExecutionsStandIn();
+			executions.hold();
+			const first = await start(stale, { ...ids, mode: 'activate', params, executions });
+			await first.until(4);
+			await sleep(SETTLE_MS); // later scans do not hand the fires in progress over again
+			expect(first.keys).toHaveLength(4);
+			expect(first.keys[0]).toMatch(new RegExp(`^stale:wf-stale-crash:node-stale-crash:\\d+:${leads[0].id}:1$`));
+			executions.finish(1); // S0's run ended: marked
+			await sleep(SETTLE_MS);
+			await first.close(); // the crash: S1's run was stored (n8n marks it crashed), S2 and S3 never reached n8n
+			executions.keys.delete(first.keys[2]);
+			executions.keys.delete(first.keys[3]);
+			executions.finish();
+			const second = await start(stale, { ...ids, mode: 'init', params, executions });
+			await second.until(2);
+			await sleep(SETTLE_MS);
+			expect(second.keys.sort()).toEqual(first.keys.slice(1).sort());
+			expect(executions.refused).toBe(1);
+			expect(names(second.emitted).sort()).toEqual(['S2', 'S3']);
+			const third = await start(stale, { ...ids, mode: 'init', params, executions });
+			await sleep(SETTLE_MS);
+			expect(third.keys).toEqual([]); // every episode marked now
 		});
 
 		it('between N and M, with the filter and "only leads becoming stale after publishing"', async () => {

@@ -11,27 +11,44 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 5_
 	}
 }
 
-/** An emit callback that records what it gets (and when), optionally failing on demand. */
-export function collector<T>() {
+/**
+ * An emit callback that records what it gets (and when), optionally failing on demand. Like
+ * n8n, it refuses a delivery key it has already run (counted in `refused`, nothing recorded);
+ * two collectors standing for one n8n share `keys`.
+ */
+export function collector<T>(options: { keys?: Set<string> } = {}) {
 	const items: T[] = [];
 	const times: number[] = [];
+	const keys = options.keys ?? new Set<string>();
 	let calls = 0;
 	let failNext = 0;
+	let refused = 0;
 	return {
 		items,
 		times,
+		keys,
 		get calls() {
 			return calls;
+		},
+		get refused() {
+			return refused;
 		},
 		/** The next n emit calls throw. */
 		failTimes(n: number) {
 			failNext = n;
 		},
-		emit: (batch: T[]) => {
+		emit: (batch: T[], key?: string) => {
 			calls++;
 			if (failNext > 0) {
 				failNext--;
 				throw new Error('emit failed (test)');
+			}
+			if (key !== undefined) {
+				if (keys.has(key)) {
+					refused++;
+					return;
+				}
+				keys.add(key);
 			}
 			const now = performance.timeOrigin + performance.now();
 			for (const item of batch) {

@@ -4,11 +4,15 @@
  * mode, workflow and node ids, emit / emitError / saveFailedExecution), and for manual runs
  * copies what n8n 2.41's TriggersAndPollers does: after trigger() returns, `emit` is swapped for
  * a resolver, manualTriggerFunction runs, the first emit is the run's data, then closeFunction.
- * The end-to-end suite runs the same nodes inside a real n8n.
+ * Its emit does what n8n 2.41's does with a delivery key and a done promise: one execution per
+ * key (a second emit with a key already run is refused, and its donePromise resolves with
+ * undefined), donePromise resolved with the run once it ended, rejected when the run could not
+ * start. The end-to-end suite runs the same nodes inside a real n8n.
  */
 import type {
 	IDataObject,
 	INodeExecutionData,
+	IRun,
 	INodeProperties,
 	INodeType,
 	ITriggerFunctions,
@@ -17,6 +21,47 @@ import type {
 } from 'n8n-workflow';
 import { waitFor } from './delivery';
 
+/**
+ * n8n's execution table as far as delivery keys go: keys of executions stored, and runs not
+ * ended yet when held. Share one between startTrigger calls to stand for one n8n across restarts.
+ */
+export class ExecutionsStandIn {
+	readonly keys = new Set<string>();
+	/** Emits refused because their key had run. */
+	refused = 0;
+	private holding = false;
+	private readonly open: Array<() => void> = [];
+
+	/** Runs started from now on stay running until finish(). */
+	hold() {
+		this.holding = true;
+	}
+
+	/** Ends the oldest n running runs (all by default) and stops holding. */
+	finish(n = Infinity) {
+		this.holding = n !== Infinity;
+		for (const end of this.open.splice(0, n)) end();
+	}
+
+	get running() {
+		return this.open.length;
+	}
+
+	/** One emit: false when the key already ran (refused), else the run starts. */
+	start(key: string | undefined, end: () => void): boolean {
+		if (key !== undefined) {
+			if (this.keys.has(key)) {
+				this.refused++;
+				return false;
+			}
+			this.keys.add(key);
+		}
+		if (this.holding) this.open.push(end);
+		else setImmediate(end);
+		return true;
+	}
+}
+
 export interface TriggerOptions {
 	params?: Record<string, unknown>;
 	credentials: IDataObject;
@@ -24,6 +69,8 @@ export interface TriggerOptions {
 	workflowId?: string;
 	nodeId?: string;
 	nodeName?: string;
+	/** n8n's executions, kept across restarts when shared; a fresh one by default. */
+	executions?: ExecutionsStandIn;
 }
 
 export interface RunningTrigger {
@@ -36,7 +83,10 @@ export interface RunningTrigger {
 	emitErrors: Error[];
 	/** Errors passed to saveFailedExecution (a failed execution; the trigger stays active). */
 	failedExecutions: Error[];
-	/** The next n emit calls throw (n8n's emit does not, but a failing emit is how a delivery error is induced). */
+	/** Delivery keys in emit order (refused emits included). */
+	keys: string[];
+	executions: ExecutionsStandIn;
+	/** The next n emits fail to start their run (n8n rejects their donePromise). */
 	failNextEmits(n: number): void;
 	until(n: number, timeoutMs?: number): Promise<void>;
 	close(): Promise<void>;
@@ -79,7 +129,15 @@ function makeContext(node: INodeType, options: TriggerOptions, hooks: { emit: IT
 		getNode: () => nodeInfo,
 		getTimezone: () => 'UTC',
 		logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-		helpers: { returnJsonArray: (items: IDataObject | IDataObject[]) => (Array.isArray(items) ? items : [items]).map((json) => ({ json })) },
+		helpers: {
+			returnJsonArray: (items: IDataObject | IDataObject[]) => (Array.isArray(items) ? items : [items]).map((json) => ({ json })),
+			createDeferredPromise<T>() {
+				let resolve!: (value: T) => void;
+				let reject!: (error: Error) => void;
+				const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+				return { promise, resolve, reject };
+			},
+		},
 		emit: ((...args: Parameters<ITriggerFunctions['emit']>) => hooks.emit(...args)) as ITriggerFunctions['emit'],
 		emitError(error: Error) {
 			context.emitErrors.push(error);
@@ -96,12 +154,22 @@ export async function startTrigger(node: INodeType, options: TriggerOptions): Pr
 	if (options.mode === 'manual') throw new Error('use runManual for the manual mode');
 	const emitted: IDataObject[] = [];
 	const emits: INodeExecutionData[][][] = [];
+	const keys: string[] = [];
+	const executions = options.executions ?? new ExecutionsStandIn();
 	let failNext = 0;
 	const context = makeContext(node, options, {
-		emit(data) {
+		emit(data, _response, done, key) {
+			if (key !== undefined) keys.push(key);
 			if (failNext > 0) {
 				failNext--;
-				throw new Error('emit failed (test)');
+				done?.reject(new Error('the run could not start (test)'));
+				return;
+			}
+			const run = { data: { resultData: { runData: {} } }, mode: 'trigger', status: 'success', startedAt: new Date() } as unknown as IRun;
+			if (!executions.start(key, () => done?.resolve(run))) {
+				// n8n: "Scheduled execution skipped: duplicate deduplication key"; donePromise gets undefined.
+				(done as { resolve(run: IRun | undefined): void } | undefined)?.resolve(undefined);
+				return;
 			}
 			emits.push(data);
 			for (const item of data[0] ?? []) emitted.push(item.json);
@@ -115,6 +183,8 @@ export async function startTrigger(node: INodeType, options: TriggerOptions): Pr
 		emits,
 		emitErrors: context.emitErrors,
 		failedExecutions: context.failedExecutions,
+		keys,
+		executions,
 		failNextEmits: (n) => (failNext = n),
 		until: (n, timeoutMs = 10_000) => waitFor(() => emitted.length >= n, `${n} emits (have ${emitted.length})`, timeoutMs),
 		async close() {
