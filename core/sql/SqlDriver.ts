@@ -4,12 +4,19 @@
  */
 export type Dialect = 'sqlite' | 'postgres';
 
+export type Statement = readonly [sql: string, params: readonly unknown[]];
+
 export interface SqlSession {
 	readonly dialect: Dialect;
 	all<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 	get<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
 	/** Runs a statement; resolves to the number of rows it changed. */
 	run(sql: string, params?: readonly unknown[]): Promise<number>;
+	/**
+	 * Runs independent writes (INSERT / UPDATE / DELETE, none reading another's effect) together:
+	 * on PostgreSQL as one statement (data-modifying CTEs: one round trip), on SQLite in turn.
+	 */
+	runAll(statements: readonly Statement[]): Promise<void>;
 	/** Runs fn in a savepoint: if fn throws, its writes are undone and the transaction goes on. */
 	savepoint<T>(fn: () => Promise<T>): Promise<T>;
 	/** Says that this transaction wrote events, so listeners are woken once it commits. */
@@ -60,4 +67,16 @@ export function savepointRunner(exec: (sql: string) => Promise<unknown>) {
 			depth--;
 		}
 	};
+}
+
+/** Several writes as one PostgreSQL statement: each a data-modifying CTE, parameters renumbered. */
+export function combineWrites(statements: readonly Statement[]): Statement {
+	if (statements.length === 1) return statements[0];
+	const params: unknown[] = [];
+	const parts = statements.map(([sql, values], i) => {
+		const offset = params.length;
+		params.push(...values);
+		return `w${i} AS (${sql.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + offset}`)})`;
+	});
+	return [`WITH ${parts.join(', ')} SELECT 1`, params];
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
 import { conflict, unavailable } from '../errors';
-import { savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
+import { combineWrites, savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
 export interface PostgresConfig {
 	host: string;
@@ -97,6 +97,11 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			all: async <T>(sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rows as T[],
 			get: async <T>(sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rows[0] as T | undefined,
 			run: async (sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rowCount ?? 0,
+			runAll: async (statements) => {
+				if (statements.length === 0) return;
+				const [sql, params] = combineWrites(statements);
+				await query(statement(sql, params));
+			},
 			savepoint: savepointRunner((sql) => query({ text: sql })),
 			signalEvents: markEvents,
 		};
@@ -109,16 +114,15 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		let notified = false;
 		let doomed: unknown;
 		const markEvents = async () => {
-			if (notified) return;
 			notified = true;
-			// Sent at commit, naming this transaction: listeners learn when its events settle.
-			await client.query('SELECT pg_notify($1, pg_current_xact_id()::text)', [channel]);
 		};
 		try {
 			await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
 			const result = await fn(session(client, markEvents, (error) => (doomed ??= error)));
 			if (doomed) throw doomed;
-			await client.query('COMMIT');
+			// The NOTIFY rides with the COMMIT (one round trip); it names this transaction, so
+			// listeners learn when its events settle. The channel is a checked identifier.
+			await client.query(notified ? `SELECT pg_notify('${channel}', pg_current_xact_id()::text); COMMIT` : 'COMMIT');
 			client.release();
 			return result;
 		} catch (error) {

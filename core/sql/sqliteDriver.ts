@@ -166,6 +166,9 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 				conn.prepare(sql).get(...(params.map(adaptParam) as never[])) as T | undefined,
 			run: async (sql: string, params: readonly unknown[] = []) =>
 				Number(conn.prepare(sql).run(...(params.map(adaptParam) as never[])).changes),
+			runAll: async (statements) => {
+				for (const [sql, params] of statements) conn.prepare(sql).run(...(params.map(adaptParam) as never[]));
+			},
 			savepoint: savepointRunner(exec),
 			signalEvents: async () => onEvents(),
 		};

@@ -10,7 +10,8 @@ import { conflict, invalid } from '../errors';
 import type { Lead, Member, MemberRef, WriteContext } from '../model';
 import { pickNext } from '../rotation/smoothWeighted';
 import { oneOf } from '../validation';
-import { getLead, lockLead, recordAssignment } from './leads';
+import type { Statement } from '../sql/SqlDriver';
+import { assignmentStatements, getLead, lockLead } from './leads';
 import { resolveMember } from './members';
 import { nobodyEligible, resolvePoolDefinition, upsertPool, type PoolDefinition } from './pools';
 import { toMember, type Row } from './rows';
@@ -101,18 +102,15 @@ async function assignRoundRobin(
 	const skip = when === 'skip' ? skipped(lead) : null;
 	if (skip) return { ...skip, member: await resolveMember(tx, lead.owner!.id) };
 
-	// Locks the pool row for the rest of the transaction, then reads the credits.
-	const { members, ...pool } = await upsertPool(tx, definition);
+	// Locks the pool row for the rest of the transaction, then reads the credits and what this
+	// pool gave the lead before, in the same statement.
+	const { members, previousMemberId, ...pool } = await upsertPool(tx, definition, 'pool', lead.id);
 	const eligible = members.filter((m) => m.eligible);
 	// A stored pool used by name, or a member deactivated since the definition was read.
 	if (eligible.length === 0) throw nobodyEligible(pool.name, members);
 
 	if (!reassign) {
-		const previous = await tx.s.get<Row>(
-			`SELECT member_id FROM assignments WHERE lead_id = $1 AND pool_id = $2 AND mode = 'round_robin' ORDER BY id DESC LIMIT 1`,
-			[lead.id, pool.id],
-		);
-		const again = previous && eligible.find((m) => m.member.id === Number(previous.member_id));
+		const again = previousMemberId !== null && eligible.find((m) => m.member.id === previousMemberId);
 		if (again) {
 			const reason = `pool "${pool.name}" gave lead ${lead.id} to ${again.member.name} before; set reassign to pick anew`;
 			if (lead.owner?.id === again.member.id) return { lead, member: again.member, pool, changed: false, repeated: true, reason };
@@ -123,15 +121,20 @@ async function assignRoundRobin(
 	const pick = pickNext(eligible.map((m) => ({ memberId: m.member.id, weight: m.weight, credit: m.credit })));
 	// One statement for the whole pick: every eligible member gains its weight, the winner pays the total.
 	const ids = eligible.map((m) => m.member.id).join(', ');
-	await tx.s.run(
+	const credits: Statement = [
 		`UPDATE pool_members SET credit = credit + weight - CASE WHEN member_id = $2 THEN $3 ELSE 0 END
 		WHERE pool_id = $1 AND member_id IN (${ids})`,
 		[pool.id, pick.winner, pick.totalWeight],
-	);
+	];
 	const winner = eligible.find((m) => m.member.id === pick.winner)!.member;
-	return { ...(await setOwner(tx, lead, winner, pool, 'round_robin', context)), repeated: false };
+	return { ...(await setOwner(tx, lead, winner, pool, 'round_robin', context, [credits])), repeated: false };
 }
 
+/**
+ * Sets the owner and records the assignment: on PostgreSQL the owner, the history row, the
+ * event and `also` (the pool's credits) go as one statement, so a pool's lock is held for as
+ * few round trips as possible.
+ */
 async function setOwner(
 	tx: Tx,
 	lead: Lead,
@@ -139,19 +142,22 @@ async function setOwner(
 	pool: { id: number; name: string } | null,
 	mode: 'member' | 'round_robin' | 'unassign',
 	context: WriteContext,
+	also: Statement[] = [],
 ): Promise<AssignResult> {
 	const previous = lead.owner?.id ?? null;
 	const memberId = member?.id ?? null;
 	const changed = previous !== memberId;
 	let after = lead;
+	const writes = [...also];
 	if (changed) {
 		const now = tx.now();
-		await tx.s.run('UPDATE leads SET owner_id = $2, updated_at = $3 WHERE id = $1', [lead.id, memberId, now]);
+		writes.push(['UPDATE leads SET owner_id = $2, updated_at = $3 WHERE id = $1', [lead.id, memberId, now]]);
 		// The lead was read under the locks, so this is exactly what a re-read would return.
 		after = { ...lead, owner: member && { id: member.id, name: member.name, email: member.email, active: member.active }, updatedAt: now };
 	}
 	// A reassign can land on the current owner: it is still a turn, so it is still recorded.
-	await recordAssignment(tx, lead.id, memberId, pool?.id ?? null, mode, previous, context);
+	writes.push(...(await assignmentStatements(tx, lead.id, memberId, pool?.id ?? null, mode, previous, context)));
+	await tx.s.runAll(writes);
 	return { lead: after, member, pool, changed };
 }
 

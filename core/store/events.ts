@@ -18,7 +18,7 @@
  * SQLite has one writer at a time, so ids are in commit order already; its xid stays 0.
  */
 import type { Actor, LeadEvent, LeadEventType, WriteContext } from '../model';
-import type { Dialect } from '../sql/SqlDriver';
+import type { Dialect, Statement } from '../sql/SqlDriver';
 import { toEvent, type Row } from './rows';
 import type { Tx } from './Tx';
 
@@ -60,21 +60,31 @@ export function afterClause(alias: string, position: EventPosition, params: unkn
 	return `(${alias}.xid > ${x} OR (${alias}.xid = ${x} AND ${alias}.id > ${i}))`;
 }
 
+/** The INSERT of one event, for batching with the operation's other writes (SqlSession.runAll). */
+export async function eventStatement(
+	tx: Tx,
+	type: LeadEventType,
+	leadId: number,
+	data: Record<string, unknown>,
+	context: WriteContext = {},
+): Promise<Statement> {
+	await tx.s.signalEvents();
+	const actor: Actor = context.actor ?? { kind: 'system' };
+	return [
+		`INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+		[type, leadId, tx.now(), JSON.stringify(actor), context.causationDepth ?? 0, JSON.stringify(data)],
+	];
+}
+
 export async function appendEvent(
 	tx: Tx,
 	type: LeadEventType,
 	leadId: number,
 	data: Record<string, unknown>,
 	context: WriteContext = {},
-): Promise<number> {
-	await tx.s.signalEvents();
-	const actor: Actor = context.actor ?? { kind: 'system' };
-	const row = await tx.s.get<{ id: number }>(
-		`INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		[type, leadId, tx.now(), JSON.stringify(actor), context.causationDepth ?? 0, JSON.stringify(data)],
-	);
-	return Number(row!.id);
+): Promise<void> {
+	const [sql, params] = await eventStatement(tx, type, leadId, data, context);
+	await tx.s.run(sql, params);
 }
 
 /**

@@ -14,7 +14,8 @@ import {
 	optionalTime,
 	priority,
 } from '../validation';
-import { appendEvent } from './events';
+import { appendEvent, eventStatement } from './events';
+import type { Statement } from '../sql/SqlDriver';
 import { resolveMember } from './members';
 import { json, LEAD_SELECT, toActivity, toLead, type Row } from './rows';
 import { defaultStage, resolveStage } from './stages';
@@ -318,6 +319,22 @@ async function assertNoChurn(tx: Tx, lead: Lead, stage: Stage) {
 	}
 }
 
+/** The assignment history row and the lead.assigned event, as statements to run together. */
+export async function assignmentStatements(
+	tx: Tx,
+	leadId: number,
+	memberId: number | null,
+	poolId: number | null,
+	mode: string,
+	previousOwnerId: number | null,
+	context: WriteContext,
+): Promise<Statement[]> {
+	return [
+		['INSERT INTO assignments (lead_id, member_id, pool_id, mode, at) VALUES ($1, $2, $3, $4, $5)', [leadId, memberId, poolId, mode, tx.now()]],
+		await eventStatement(tx, 'lead.assigned', leadId, { memberId, previousOwnerId, poolId, mode }, context),
+	];
+}
+
 /** Writes the assignment history row and the lead.assigned event. */
 export async function recordAssignment(
 	tx: Tx,
@@ -328,12 +345,5 @@ export async function recordAssignment(
 	previousOwnerId: number | null,
 	context: WriteContext,
 ) {
-	await tx.s.run('INSERT INTO assignments (lead_id, member_id, pool_id, mode, at) VALUES ($1, $2, $3, $4, $5)', [
-		leadId,
-		memberId,
-		poolId,
-		mode,
-		tx.now(),
-	]);
-	await appendEvent(tx, 'lead.assigned', leadId, { memberId, previousOwnerId, poolId, mode }, context);
+	await tx.s.runAll(await assignmentStatements(tx, leadId, memberId, poolId, mode, previousOwnerId, context));
 }

@@ -100,40 +100,61 @@ async function membersByRef(tx: Tx, refs: unknown[]): Promise<(ref: unknown) => 
 }
 
 /**
- * Locks the pool for the rest of the transaction and reads its members (PostgreSQL; SQLite has
- * one writer already). Callers lock their lead first: always lead, then pool.
+ * Locks the pool and its member rows for the rest of the transaction and reads them (PostgreSQL;
+ * SQLite has one writer already). Callers lock their lead first: always lead, then pool.
+ * The member rows are locked in the same statement that reads them: a statement that waited
+ * for a lock sees the latest version of the rows it locked, so the credits read are the ones
+ * the previous holder committed (a row it only joined would come from before the wait).
  */
-async function lockPool(tx: Tx, name: string): Promise<{ id: number; name: string; members: PoolMember[] } | undefined> {
-	// One read for the pool and its members; FOR UPDATE OF locks only the pool row.
-	const rows = await tx.s.all<Row>(
-		`SELECT p.id AS pool_id, p.name AS pool_name, pm.weight, pm.credit, pm.active AS pool_active, m.*
-		FROM pools p LEFT JOIN pool_members pm ON pm.pool_id = p.id LEFT JOIN members m ON m.id = pm.member_id
-		WHERE lower(p.name) = lower($1) ORDER BY pm.member_id ${tx.s.dialect === 'postgres' ? 'FOR UPDATE OF p' : ''}`,
-		[name],
-	);
-	if (rows.length === 0) return undefined;
+async function lockPool(
+	tx: Tx,
+	name: string,
+	leadId: number | null,
+): Promise<{ id: number; name: string; members: PoolMember[]; previousMemberId: number | null } | undefined> {
+	const forUpdate = (of: string) => (tx.s.dialect === 'postgres' ? `FOR UPDATE OF ${of}` : '');
+	const read = () =>
+		tx.s.all<Row>(
+			`SELECT p.id AS pool_id, p.name AS pool_name, pm.weight, pm.credit, pm.active AS pool_active,
+				(SELECT a.member_id FROM assignments a WHERE a.lead_id = $2 AND a.pool_id = p.id AND a.mode = 'round_robin'
+					ORDER BY a.id DESC LIMIT 1) AS previous_member_id, m.*
+			FROM pools p JOIN pool_members pm ON pm.pool_id = p.id JOIN members m ON m.id = pm.member_id
+			WHERE lower(p.name) = lower($1) ORDER BY pm.member_id ${forUpdate('p, pm')}`,
+			[name, leadId],
+		);
+	let rows = await read();
+	if (rows.length === 0) {
+		// No pool, or one whose members were not committed when this statement began (another
+		// transaction is defining it): lock the pool row alone, then read again from now.
+		const row = await tx.s.get<Row>(`SELECT id AS pool_id, name AS pool_name FROM pools p WHERE lower(p.name) = lower($1) ${forUpdate('p')}`, [name]);
+		if (!row) return undefined;
+		rows = await read();
+		if (rows.length === 0) return { id: Number(row.pool_id), name: String(row.pool_name), members: [], previousMemberId: null };
+	}
+	const previous = rows[0].previous_member_id;
 	return {
 		id: Number(rows[0].pool_id),
 		name: String(rows[0].pool_name),
-		members: rows.filter((r) => r.id !== null && r.id !== undefined).map(toPoolMember),
+		members: rows.map(toPoolMember),
+		previousMemberId: previous === null || previous === undefined ? null : Number(previous),
 	};
 }
 
-
 /**
  * Finds (or, given members, creates) the pool, locked, with the definition applied. Returns
- * its members as they now stand, read once under the lock.
+ * its members as they now stand, read once under the lock, and (given a lead) the member the
+ * pool last gave that lead.
  */
 export async function upsertPool(
 	tx: Tx,
 	definition: ResolvedPoolDefinition,
 	field = 'pool',
-): Promise<{ id: number; name: string; members: PoolMember[] }> {
-	let pool = await lockPool(tx, definition.name);
+	leadId: number | null = null,
+): Promise<{ id: number; name: string; members: PoolMember[]; previousMemberId: number | null }> {
+	let pool = await lockPool(tx, definition.name, leadId);
 	if (!pool) {
 		if (!definition.members) throw notFound(`${field}.name`, `${field}.name: no pool named ${describe(definition.name)}; give its members to create it`);
 		await tx.s.run('INSERT INTO pools (name, created_at, updated_at) VALUES ($1, $2, $2) ON CONFLICT DO NOTHING', [definition.name, tx.now()]);
-		pool = (await lockPool(tx, definition.name))!;
+		pool = (await lockPool(tx, definition.name, leadId))!;
 	}
 	if (definition.members) pool.members = await applyMembers(tx, pool.id, pool.members, definition.members);
 	return pool;
