@@ -117,7 +117,10 @@ export async function openSubscription(tx: Tx, input: OpenSubscriptionInput): Pr
 		RETURNING *`,
 		[workflowId, nodeId, input.kind, latest.xid, latest.id, now],
 	);
-	return toSubscription(row!, 0, false);
+	// On PostgreSQL an event committed just before publishing may still sit behind a transaction
+	// that has not settled, so the cursor alone could let it through: it occurred before now,
+	// and publishing never replays history.
+	return toSubscription(row!, now, false);
 }
 
 export async function findSubscription(tx: Tx, workflowId: string, nodeId: string): Promise<Subscription | null> {
