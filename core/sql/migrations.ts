@@ -177,6 +177,37 @@ export const MIGRATIONS: Migration[] = [
 		// their events too. SQLite keeps 0: one writer at a time, ids are in commit order.
 		postgres: [`ALTER TABLE events ALTER COLUMN xid SET DEFAULT (pg_current_xact_id()::text::bigint)`],
 	},
+	{
+		version: 5,
+		name: 'round-robin turn as a server-side function (PostgreSQL)',
+		statements: [],
+		// One turn of smooth weighted round robin (core/rotation/smoothWeighted.ts, the same rule):
+		// lock the pool, then every eligible member gains its weight and the highest credit (ties:
+		// lowest id) pays back the total. Run inside the statement that records the assignment, so
+		// the pool stays locked for that one statement and the commit, not for several round
+		// trips. Each statement here reads what the pool's previous holder committed.
+		postgres: [
+			`CREATE OR REPLACE FUNCTION lead_round_robin_turn(p_pool BIGINT, p_members BIGINT[]) RETURNS BIGINT
+			LANGUAGE plpgsql AS $$
+			DECLARE
+				v_winner BIGINT;
+				v_total BIGINT;
+			BEGIN
+				PERFORM 1 FROM pools WHERE id = p_pool FOR UPDATE;
+				SELECT pm.member_id, SUM(pm.weight) OVER () INTO v_winner, v_total
+				FROM pool_members pm JOIN members m ON m.id = pm.member_id
+				WHERE pm.pool_id = p_pool AND pm.member_id = ANY (p_members) AND pm.active AND m.active
+				ORDER BY pm.credit + pm.weight DESC, pm.member_id LIMIT 1;
+				IF v_winner IS NULL THEN
+					RETURN NULL;
+				END IF;
+				UPDATE pool_members pm SET credit = pm.credit + pm.weight - CASE WHEN pm.member_id = v_winner THEN v_total ELSE 0 END
+				FROM members m
+				WHERE m.id = pm.member_id AND pm.pool_id = p_pool AND pm.member_id = ANY (p_members) AND pm.active AND m.active;
+				RETURN v_winner;
+			END $$`,
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -13,7 +13,7 @@ import { oneOf } from '../validation';
 import type { Statement } from '../sql/SqlDriver';
 import { assignmentStatements, getLead, lockLead } from './leads';
 import { resolveMember } from './members';
-import { nobodyEligible, resolvePoolDefinition, upsertPool, type PoolDefinition } from './pools';
+import { definitionMatches, lockPool, nobodyEligible, parsePoolDefinition, resolveParsed, upsertPool, type PoolDefinition, type PoolMember } from './pools';
 import { toMember, type Row } from './rows';
 import type { Tx } from './Tx';
 
@@ -94,22 +94,30 @@ async function assignRoundRobin(
 ): Promise<AssignResult> {
 	const when = whenAssigned(options.whenAssigned);
 	const reassign = options.reassign === true || options.reassign === 'true';
-	const definition = await resolvePoolDefinition(tx, options.pool);
-	if (definition.members && !definition.members.some((m) => m.member.active)) throw nobodyEligible(definition.name, definition.members);
-
+	const parsed = parsePoolDefinition(options.pool);
 	const lead = await lockLead(tx, leadId);
-	// Skipping changes nothing at all, not even the pool's definition.
+	// Skipping changes nothing at all, not even the pool's definition (still checked in full).
 	const skip = when === 'skip' ? skipped(lead) : null;
-	if (skip) return { ...skip, member: await resolveMember(tx, lead.owner!.id) };
+	if (skip) {
+		await resolveParsed(tx, parsed);
+		return { ...skip, member: await resolveMember(tx, lead.owner!.id) };
+	}
 
-	// Locks the pool row for the rest of the transaction, then reads the credits and what this
-	// pool gave the lead before, in the same statement.
-	const { members, previousMemberId, ...pool } = await upsertPool(tx, definition, 'pool', lead.id);
+	// SQLite (one writer): the pool's members, credits and what it gave this lead before, read
+	// once. PostgreSQL: the same read without a lock; the turn itself locks the pool (see
+	// below) unless the definition changes the pool, which locks and re-reads it first.
+	const server = tx.s.dialect === 'postgres';
+	const seen = (await lockPool(tx, parsed.name, lead.id, { lock: !server })) ?? null;
+	const definition = await resolveParsed(tx, parsed, seen?.members.map((m) => m.member));
+	if (definition.members && !definition.members.some((m) => m.member.active)) throw nobodyEligible(definition.name, definition.members);
+	const current = server && seen && definitionMatches(seen, definition) ? seen : await upsertPool(tx, definition, 'pool', lead.id, server ? undefined : seen);
+	const { members, previousMemberId, ...pool } = current;
 	const eligible = members.filter((m) => m.eligible);
 	// A stored pool used by name, or a member deactivated since the definition was read.
 	if (eligible.length === 0) throw nobodyEligible(pool.name, members);
 
 	if (!reassign) {
+		// The lead is locked, so what the pool gave it before cannot change under us.
 		const again = previousMemberId !== null && eligible.find((m) => m.member.id === previousMemberId);
 		if (again) {
 			const reason = `pool "${pool.name}" gave lead ${lead.id} to ${again.member.name} before; set reassign to pick anew`;
@@ -117,6 +125,7 @@ async function assignRoundRobin(
 			return { ...(await setOwner(tx, lead, again.member, pool, 'round_robin', context)), repeated: true, reason };
 		}
 	}
+	if (server) return { ...(await serverTurn(tx, lead, pool, members, context)), repeated: false };
 
 	const pick = pickNext(eligible.map((m) => ({ memberId: m.member.id, weight: m.weight, credit: m.credit })));
 	// One statement for the whole pick: every eligible member gains its weight, the winner pays the total.
@@ -128,6 +137,43 @@ async function assignRoundRobin(
 	];
 	const winner = eligible.find((m) => m.member.id === pick.winner)!.member;
 	return { ...(await setOwner(tx, lead, winner, pool, 'round_robin', context, [credits])), repeated: false };
+}
+
+/**
+ * PostgreSQL: the turn (lead_round_robin_turn, migration 5: it locks the pool and moves the
+ * credits), the owner, the history row and the lead.assigned event in one statement, so the
+ * pool is locked for that statement and the commit only. Members deactivated meanwhile are
+ * left out by the function itself.
+ */
+async function serverTurn(
+	tx: Tx,
+	lead: Lead,
+	pool: { id: number; name: string },
+	members: PoolMember[],
+	context: WriteContext,
+): Promise<Omit<AssignResult, 'repeated'>> {
+	const now = tx.now();
+	const previous = lead.owner?.id ?? null;
+	await tx.s.signalEvents();
+	const row = await tx.s.get<{ winner: number | null }>(
+		`WITH pick AS (SELECT lead_round_robin_turn($1::bigint, $2::bigint[]) AS winner),
+		owner AS (UPDATE leads SET owner_id = pick.winner, updated_at = $3::bigint FROM pick
+			WHERE leads.id = $4::bigint AND pick.winner IS NOT NULL AND leads.owner_id IS DISTINCT FROM pick.winner),
+		history AS (INSERT INTO assignments (lead_id, member_id, pool_id, mode, at)
+			SELECT $4::bigint, winner, $1::bigint, 'round_robin', $3::bigint FROM pick WHERE winner IS NOT NULL),
+		event AS (INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
+			SELECT 'lead.assigned', $4::bigint, $3::bigint, $5::jsonb, $6::int,
+				jsonb_build_object('memberId', winner, 'previousOwnerId', $7::bigint, 'poolId', $1::bigint, 'mode', 'round_robin')
+			FROM pick WHERE winner IS NOT NULL)
+		SELECT winner FROM pick`,
+		[pool.id, members.filter((m) => m.eligible).map((m) => m.member.id), now, lead.id, JSON.stringify(context.actor ?? { kind: 'system' }), context.causationDepth ?? 0, previous],
+	);
+	const winnerId = row?.winner === null || row?.winner === undefined ? null : Number(row.winner);
+	if (winnerId === null) throw nobodyEligible(pool.name, members);
+	const member = members.find((m) => m.member.id === winnerId)?.member ?? (await resolveMember(tx, winnerId));
+	const changed = previous !== winnerId;
+	const after = changed ? { ...lead, owner: { id: member.id, name: member.name, email: member.email, active: member.active }, updatedAt: now } : lead;
+	return { lead: after, member, pool, changed };
 }
 
 /**

@@ -42,6 +42,14 @@ export interface Pool {
 	updatedAt: number;
 }
 
+export interface LockedPool {
+	id: number;
+	name: string;
+	members: PoolMember[];
+	/** The member this pool last gave the lead asked about (round robin), if any. */
+	previousMemberId: number | null;
+}
+
 export interface ResolvedPoolDefinition {
 	name: string;
 	members: { member: Member; weight: number }[] | null;
@@ -49,9 +57,19 @@ export interface ResolvedPoolDefinition {
 
 /** Checks a definition and resolves its members. Reads only, so a bad one writes nothing. */
 export async function resolvePoolDefinition(tx: Tx, definition: PoolDefinition | undefined, field = 'pool'): Promise<ResolvedPoolDefinition> {
+	return resolveParsed(tx, parsePoolDefinition(definition, field));
+}
+
+export interface ParsedPoolDefinition {
+	name: string;
+	entries: { at: string; ref: unknown; weight: number }[] | null;
+}
+
+/** Checks a definition's shape (name, weights) without reading the store. */
+export function parsePoolDefinition(definition: PoolDefinition | undefined, field = 'pool'): ParsedPoolDefinition {
 	if (typeof definition !== 'object' || definition === null) throw invalid(field, `${field} is required`);
 	const name = requiredText(`${field}.name`, definition.name, LIMITS.poolName);
-	if (definition.members === undefined || definition.members === null) return { name, members: null };
+	if (definition.members === undefined || definition.members === null) return { name, entries: null };
 	if (!Array.isArray(definition.members) || definition.members.length === 0) {
 		throw invalid(`${field}.members`, `${field}.members: pool "${name}" needs at least one member`);
 	}
@@ -61,11 +79,24 @@ export async function resolvePoolDefinition(tx: Tx, definition: PoolDefinition |
 		const weight = entry.weight === undefined || entry.weight === null || entry.weight === '' ? 1 : positiveInteger(`${at}.weight`, entry.weight);
 		return { at, ref: entry.member, weight };
 	});
-	const found = await membersByRef(tx, entries.map((e) => e.ref));
+	return { name, entries };
+}
+
+/**
+ * Resolves a parsed definition's member references. `known`: members already read (the pool's,
+ * under its lock); only references not among them are looked up, so a pool used as stored
+ * costs no query here.
+ */
+export async function resolveParsed(tx: Tx, parsed: ParsedPoolDefinition, known: readonly Member[] = []): Promise<ResolvedPoolDefinition> {
+	const { name, entries } = parsed;
+	if (!entries) return { name, members: null };
+	const inKnown = matcher(known);
+	const missing = entries.filter((e) => !inKnown(e.ref));
+	const found = missing.length > 0 ? matcher(await membersByRef(tx, missing.map((e) => e.ref))) : () => undefined;
 	const members: { member: Member; weight: number }[] = [];
 	for (const { at, ref, weight } of entries) {
 		// Not found in the batch: resolveMember raises the error, worded as everywhere else.
-		const member = found(ref) ?? (await resolveMember(tx, ref, `${at}.member`));
+		const member = inKnown(ref) ?? found(ref) ?? (await resolveMember(tx, ref, `${at}.member`));
 		if (members.some((m) => m.member.id === member.id)) {
 			throw invalid(`${at}.member`, `${at}.member: ${member.name} is listed twice in pool "${name}"`);
 		}
@@ -74,29 +105,33 @@ export async function resolvePoolDefinition(tx: Tx, definition: PoolDefinition |
 	return { name, members };
 }
 
-/** Looks up many member references in one query (a pool runs this on every assignment). */
-async function membersByRef(tx: Tx, refs: unknown[]): Promise<(ref: unknown) => Member | undefined> {
-	const keyOf = (ref: unknown): number | string | null => {
-		const r = ref as { id?: unknown; email?: unknown };
-		const key = typeof ref === 'object' && ref !== null ? (r.id ?? r.email) : ref;
-		if (typeof key === 'number' && Number.isSafeInteger(key)) return key;
-		if (typeof key === 'string' && /^\d+$/.test(key.trim())) return Number(key);
-		if (typeof key === 'string' && key.trim() !== '') return key.trim().toLowerCase();
-		return null;
+/** A member reference's key: an id, or a lower-case email; null when it is neither. */
+function keyOf(ref: unknown): number | string | null {
+	const r = ref as { id?: unknown; email?: unknown };
+	const key = typeof ref === 'object' && ref !== null ? (r.id ?? r.email) : ref;
+	if (typeof key === 'number' && Number.isSafeInteger(key)) return key;
+	if (typeof key === 'string' && /^\d+$/.test(key.trim())) return Number(key);
+	if (typeof key === 'string' && key.trim() !== '') return key.trim().toLowerCase();
+	return null;
+}
+
+function matcher(members: readonly Member[]): (ref: unknown) => Member | undefined {
+	return (ref) => {
+		const key = keyOf(ref);
+		return key === null ? undefined : members.find((m) => (typeof key === 'number' ? m.id === key : m.email === key));
 	};
-	const keys = refs.map(keyOf);
-	const params = [...new Set(keys.filter((k) => k !== null))];
+}
+
+/** Looks up many member references in one query. */
+async function membersByRef(tx: Tx, refs: unknown[]): Promise<Member[]> {
+	const params = [...new Set(refs.map(keyOf).filter((k) => k !== null))];
 	const ids = params.filter((k): k is number => typeof k === 'number');
 	const emails = params.filter((k): k is string => typeof k === 'string');
 	const where = [
 		ids.length ? `id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})` : null,
 		emails.length ? `email IN (${emails.map((_, i) => `$${ids.length + i + 1}`).join(', ')})` : null,
 	].filter(Boolean);
-	const rows = where.length ? (await tx.s.all<Row>(`SELECT * FROM members WHERE ${where.join(' OR ')}`, [...ids, ...emails])).map(toMember) : [];
-	return (ref) => {
-		const key = keyOf(ref);
-		return rows.find((m) => (typeof key === 'number' ? m.id === key : m.email === key));
-	};
+	return where.length ? (await tx.s.all<Row>(`SELECT * FROM members WHERE ${where.join(' OR ')}`, [...ids, ...emails])).map(toMember) : [];
 }
 
 /**
@@ -106,12 +141,14 @@ async function membersByRef(tx: Tx, refs: unknown[]): Promise<(ref: unknown) => 
  * for a lock sees the latest version of the rows it locked, so the credits read are the ones
  * the previous holder committed (a row it only joined would come from before the wait).
  */
-async function lockPool(
+export async function lockPool(
 	tx: Tx,
 	name: string,
 	leadId: number | null,
-): Promise<{ id: number; name: string; members: PoolMember[]; previousMemberId: number | null } | undefined> {
-	const forUpdate = (of: string) => (tx.s.dialect === 'postgres' ? `FOR UPDATE OF ${of}` : '');
+	options: { lock?: boolean } = {},
+): Promise<LockedPool | undefined> {
+	const lock = options.lock !== false && tx.s.dialect === 'postgres';
+	const forUpdate = (of: string) => (lock ? `FOR UPDATE OF ${of}` : '');
 	const read = () =>
 		tx.s.all<Row>(
 			`SELECT p.id AS pool_id, p.name AS pool_name, pm.weight, pm.credit, pm.active AS pool_active,
@@ -149,8 +186,10 @@ export async function upsertPool(
 	definition: ResolvedPoolDefinition,
 	field = 'pool',
 	leadId: number | null = null,
-): Promise<{ id: number; name: string; members: PoolMember[]; previousMemberId: number | null }> {
-	let pool = await lockPool(tx, definition.name, leadId);
+	/** The pool as lockPool read it already (null: there was none). */
+	locked?: LockedPool | null,
+): Promise<LockedPool> {
+	let pool = locked === undefined ? await lockPool(tx, definition.name, leadId) : locked;
 	if (!pool) {
 		if (!definition.members) throw notFound(`${field}.name`, `${field}.name: no pool named ${describe(definition.name)}; give its members to create it`);
 		await tx.s.run('INSERT INTO pools (name, created_at, updated_at) VALUES ($1, $2, $2) ON CONFLICT DO NOTHING', [definition.name, tx.now()]);
@@ -158,6 +197,16 @@ export async function upsertPool(
 	}
 	if (definition.members) pool.members = await applyMembers(tx, pool.id, pool.members, definition.members);
 	return pool;
+}
+
+/** Whether applying `definition` to the pool as read would change nothing. */
+export function definitionMatches(pool: LockedPool, definition: ResolvedPoolDefinition): boolean {
+	if (!definition.members) return true;
+	const wanted = new Map(definition.members.map((m) => [m.member.id, m.weight]));
+	return (
+		definition.members.every((w) => pool.members.some((m) => m.member.id === w.member.id && m.active && m.weight === w.weight)) &&
+		pool.members.every((m) => !m.active || wanted.has(m.member.id))
+	);
 }
 
 /** Writes only what differs, so re-running the same definition costs no write at all. */
