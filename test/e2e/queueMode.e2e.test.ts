@@ -3,14 +3,13 @@
 // both on PostgreSQL. The test creates 40 leads through its own LeadStore (another process);
 // Lead Created Trigger → Assign Lead (weighted round robin, weights 1,1,2) must give each lead
 // exactly one owner, the exact 10/10/20 shares, with the executions spread over the workers.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Client } from 'pg';
 import { openLeadStore, type LeadStore, type Member } from '../../core';
 import {
 	assertNoLoadErrors,
+	dropRedisKeys,
 	N8nWorker,
-	runtimeDir,
+	queueModeEnv,
 	sleep,
 	START_WITH_PACKAGE_TIMEOUT_MS,
 	startN8nWithPackage,
@@ -37,20 +36,7 @@ const redisPrefix = `lead-e2e-queue-${unique}`;
 const pg: { host: string; port: number; database: string; user: string; password?: string } = pgConfig();
 
 /** n8n in queue mode on PostgreSQL; the main and every worker get the same. */
-const queueEnv: ExtraEnv = {
-	EXECUTIONS_MODE: 'queue',
-	QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-	QUEUE_BULL_REDIS_PORT: 6379,
-	QUEUE_BULL_PREFIX: `${redisPrefix}-bull`,
-	N8N_REDIS_KEY_PREFIX: redisPrefix,
-	DB_TYPE: 'postgresdb',
-	DB_POSTGRESDB_HOST: pg.host,
-	DB_POSTGRESDB_PORT: pg.port,
-	DB_POSTGRESDB_DATABASE: pg.database,
-	DB_POSTGRESDB_USER: pg.user,
-	DB_POSTGRESDB_PASSWORD: pg.password ?? '',
-	DB_POSTGRESDB_SCHEMA: n8nSchema,
-};
+const queueEnv: ExtraEnv = queueModeEnv(pg, n8nSchema, redisPrefix);
 
 let instance: PackageInstance | undefined;
 const workers: N8nWorker[] = [];
@@ -63,23 +49,6 @@ async function sql(text: string): Promise<void> {
 		await client.query(text);
 	} finally {
 		await client.end();
-	}
-}
-
-/** Deletes this run's Redis keys, with the ioredis n8n itself ships. */
-async function dropQueueKeys(): Promise<void> {
-	const Redis = createRequire(path.join(runtimeDir(), 'node_modules', 'n8n', 'package.json'))('ioredis');
-	const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 });
-	try {
-		await redis.connect();
-		let cursor = '0';
-		do {
-			const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-			if (keys.length) await redis.del(...keys);
-			cursor = next;
-		} while (cursor !== '0');
-	} finally {
-		redis.disconnect();
 	}
 }
 
@@ -96,7 +65,7 @@ afterAll(async () => {
 	await Promise.all(workers.map((w) => w.stop(15_000).catch(() => undefined)));
 	await instance?.stop(); // stops the main, then kills whatever the harness still runs
 	await sql(`DROP SCHEMA IF EXISTS "${n8nSchema}" CASCADE; DROP SCHEMA IF EXISTS "${storeSchema}" CASCADE`);
-	await dropQueueKeys();
+	await dropRedisKeys(redisPrefix);
 }, 120_000);
 
 test('main + 2 workers: 40 leads created elsewhere are each assigned once, 10/10/20, on the workers', async () => {

@@ -8,3 +8,4 @@ export * from './api';
 export * from './loadErrors';
 export * from './setup';
 export * from './worker';
+export * from './queue';

@@ -42,6 +42,18 @@ export class N8nWorker {
 		return stopTracked(this.proc, graceMs);
 	}
 
+	/** SIGKILL to the worker and its task runners, as a crash: its running jobs are cut off. */
+	async kill(): Promise<Exit> {
+		try {
+			process.kill(-this.proc.pid, 'SIGKILL');
+		} catch {
+			// already gone
+		}
+		const exit = await this.proc.exited;
+		fs.appendFileSync(this.logFile, `\n=== harness: n8n worker killed (SIGKILL) ===\n`);
+		return exit;
+	}
+
 	/**
 	 * Starts `n8n worker` on a user folder the package is installed in; `extraEnv` must carry the
 	 * same queue mode, Redis and n8n database settings as the main. Resolves once the worker is ready.
