@@ -7,7 +7,7 @@
 import { compileFilter } from '../filters/audienceFilter';
 import type { StageKind } from '../model';
 import type { Dialect } from '../sql/SqlDriver';
-import { afterClause, latestEventId, settledClause, toPosition, type EventPosition } from '../store/events';
+import { latestEventId, positionClause, positionOrder, settledClause, toPosition, type EventPosition } from '../store/events';
 import { LEAD_COLUMNS, LEAD_JOINS, type Row } from '../store/rows';
 import type { Tx } from '../store/Tx';
 import type { EventCriteria } from './criteria';
@@ -59,24 +59,25 @@ export async function readEventWindow(
 	options: { after: EventPosition | number; skipBefore: number; criteria: EventCriteria; limit: number },
 ): Promise<EventWindow> {
 	const after = toPosition(options.after);
+	const dialect = tx.s.dialect;
 	const spanParams: unknown[] = [];
-	const spanAfter = afterClause('events', after, spanParams);
+	const spanAfter = positionClause(dialect, 'events', '>', after, spanParams);
 	spanParams.push(options.limit);
 	const span = await tx.s.all<{ xid: number; id: number }>(
-		`SELECT xid, id FROM events WHERE ${spanAfter} AND ${settledClause(tx.s.dialect)} ORDER BY xid, id LIMIT $${spanParams.length}`,
+		`SELECT xid, id FROM events WHERE ${spanAfter} AND ${settledClause(dialect)} ORDER BY ${positionOrder(dialect, 'events')} LIMIT $${spanParams.length}`,
 		spanParams,
 	);
 	if (span.length === 0) return { upper: null, scanned: 0, events: [] };
 	const last = span[span.length - 1];
 	const upper = { xid: Number(last.xid), id: Number(last.id) };
 	const params: unknown[] = [];
-	const lower = afterClause('e', after, params);
-	params.push(upper.xid, upper.id, options.skipBefore);
-	const n = params.length;
-	const within = `(e.xid < $${n - 2} OR (e.xid = $${n - 2} AND e.id <= $${n - 1}))`;
-	const where = matchClause(options.criteria, tx.s.dialect, params);
+	const lower = positionClause(dialect, 'e', '>', after, params);
+	const within = positionClause(dialect, 'e', '<=', upper, params);
+	params.push(options.skipBefore);
+	const skip = `e.occurred_at >= $${params.length}`;
+	const where = matchClause(options.criteria, dialect, params);
 	const rows = await tx.s.all<Row>(
-		`${EVENT_LEAD_SELECT} WHERE ${lower} AND ${within} AND e.occurred_at >= $${n} AND ${where} ORDER BY e.xid, e.id`,
+		`${EVENT_LEAD_SELECT} WHERE ${lower} AND ${within} AND ${skip} AND ${where} ORDER BY ${positionOrder(dialect, 'e')}`,
 		params,
 	);
 	const kinds = await stageKinds(tx, rows);
@@ -92,7 +93,7 @@ export async function latestMatchingEvent(tx: Tx, criteria: EventCriteria, lookb
 	const params: unknown[] = [Math.max(0, latest - lookback)];
 	const where = matchClause(criteria, tx.s.dialect, params);
 	const row = await tx.s.get<Row>(
-		`${EVENT_LEAD_SELECT} WHERE e.id > $1 AND ${settledClause(tx.s.dialect, 'e')} AND ${where} ORDER BY e.xid DESC, e.id DESC LIMIT 1`,
+		`${EVENT_LEAD_SELECT} WHERE e.id > $1 AND ${settledClause(tx.s.dialect, 'e')} AND ${where} ORDER BY ${positionOrder(tx.s.dialect, 'e', 'DESC')} LIMIT 1`,
 		params,
 	);
 	if (!row) return null;

@@ -169,13 +169,16 @@ export const MIGRATIONS: Migration[] = [
 		// cursor N reads as position (0, N).
 		statements: [
 			`ALTER TABLE events ADD COLUMN xid BIGINT NOT NULL DEFAULT 0`,
-			`CREATE INDEX events_position ON events (xid, id)`,
 			`ALTER TABLE subscriptions ADD COLUMN cursor_xid BIGINT NOT NULL DEFAULT 0`,
 		],
 		// Every event carries its writing transaction's id (the top-level one, also inside a
 		// savepoint). Set as the default, so writers of an older version still in service stamp
 		// their events too. SQLite keeps 0: one writer at a time, ids are in commit order.
-		postgres: [`ALTER TABLE events ALTER COLUMN xid SET DEFAULT (pg_current_xact_id()::text::bigint)`],
+		// SQLite reads by id alone (xid stays 0), so only PostgreSQL needs the (xid, id) index.
+		postgres: [
+			`ALTER TABLE events ALTER COLUMN xid SET DEFAULT (pg_current_xact_id()::text::bigint)`,
+			`CREATE INDEX events_position ON events (xid, id)`,
+		],
 	},
 	{
 		version: 5,

@@ -51,14 +51,23 @@ export function toPosition(value: EventPosition | number | null | undefined): Ev
 export const settledClause = (dialect: Dialect, alias = 'events') =>
 	dialect === 'postgres' ? `${alias}.xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint` : '1 = 1';
 
-/** `(xid, id) > ($n, $n+1)` on `alias`, pushing the two parameters. */
-export function afterClause(alias: string, position: EventPosition, params: unknown[]): string {
+/**
+ * The position comparisons for a WHERE clause on `alias`, pushing their parameters. SQLite's
+ * xid is always 0, so there they are plain id comparisons on the primary key; PostgreSQL
+ * compares rows, which its (xid, id) index serves directly.
+ */
+export function positionClause(dialect: Dialect, alias: string, op: '>' | '<=', position: EventPosition, params: unknown[]): string {
+	if (dialect !== 'postgres') {
+		params.push(position.id);
+		return `${alias}.id ${op} $${params.length}`;
+	}
 	params.push(position.xid, position.id);
-	const x = `$${params.length - 1}`;
-	const i = `$${params.length}`;
-	// Spelled out rather than as a row comparison, which SQLite cannot use an index for.
-	return `(${alias}.xid > ${x} OR (${alias}.xid = ${x} AND ${alias}.id > ${i}))`;
+	return `(${alias}.xid, ${alias}.id) ${op} ($${params.length - 1}, $${params.length})`;
 }
+
+/** ORDER BY position on `alias`. */
+export const positionOrder = (dialect: Dialect, alias: string, direction: 'ASC' | 'DESC' = 'ASC') =>
+	dialect === 'postgres' ? `${alias}.xid ${direction}, ${alias}.id ${direction}` : `${alias}.id ${direction}`;
 
 /** The INSERT of one event, for batching with the operation's other writes (SqlSession.runAll). */
 export async function eventStatement(
@@ -119,7 +128,7 @@ export async function unsettledEvents(tx: Tx): Promise<number> {
  */
 export async function latestPosition(tx: Tx): Promise<EventPosition> {
 	const row = await tx.s.get<{ xid: number; id: number }>(
-		`SELECT xid, id FROM events WHERE ${settledClause(tx.s.dialect)} ORDER BY xid DESC, id DESC LIMIT 1`,
+		`SELECT xid, id FROM events WHERE ${settledClause(tx.s.dialect)} ORDER BY ${positionOrder(tx.s.dialect, 'events', 'DESC')} LIMIT 1`,
 	);
 	return row ? { xid: Number(row.xid), id: Number(row.id) } : START;
 }

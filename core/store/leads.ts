@@ -2,7 +2,7 @@
 import { conflict, invalid, notFound } from '../errors';
 import { compileFilter, resolveFilter, type FilterGroup } from '../filters/audienceFilter';
 import { CONTACT_LEAD_FIELDS, CONTACT_RULE, WRITABLE_LEAD_FIELDS, type LeadFieldEntry } from '../fields/leadFields';
-import type { Activity, Actor, CustomFields, Lead, LeadFields, Page, Stage, WriteContext } from '../model';
+import type { Activity, CustomFields, Lead, LeadFields, Page, Stage, WriteContext } from '../model';
 import {
 	activityKind,
 	customFields,
@@ -17,7 +17,7 @@ import {
 import { appendEvent, eventStatement } from './events';
 import type { Statement } from '../sql/SqlDriver';
 import { resolveMember } from './members';
-import { json, LEAD_SELECT, toActivity, toLead, type Row } from './rows';
+import { LEAD_SELECT, toActivity, toLead, type Row } from './rows';
 import { defaultStage, resolveStage } from './stages';
 import type { Tx } from './Tx';
 
@@ -291,26 +291,45 @@ export async function changeStage(
 	}
 	if (context.actor?.kind === 'workflow') await assertNoChurn(tx, lead, stage);
 	const now = tx.now();
-	await tx.s.run('UPDATE leads SET stage_id = $2, updated_at = $3 WHERE id = $1', [lead.id, stage.id, now]);
-	await insertActivity(tx, lead.id, { kind: 'stage_change', direction: null, at: now, details: `${lead.stage.name} → ${stage.name}` });
-	await touch(tx, lead.id, now, 'stage_change');
-	await appendEvent(
-		tx,
-		'lead.stage_changed',
-		lead.id,
-		{ fromStageId: lead.stage.id, fromStage: lead.stage.name, toStageId: stage.id, toStage: stage.name },
-		context,
-	);
-	return { lead: await getLead(tx, lead.id), changed: true, previousStage: lead.stage, newStage: stage };
+	// The lead is locked (PostgreSQL) or the file has one writer (SQLite), so the moved lead is
+	// computed here instead of re-read, and the move, its activity and its event go as one batch
+	// (one statement on PostgreSQL). A stage change is activity: a new episode, unless the last
+	// activity lies in the future (a back-dated clock never moves it backwards).
+	const touched = lead.lastActivityAt <= now;
+	const moved: Lead = {
+		...lead,
+		stage,
+		updatedAt: now,
+		...(touched ? { lastActivityAt: now, lastActivityKind: 'stage_change', episode: lead.episode + 1 } : {}),
+	};
+	await tx.s.runAll([
+		[
+			'UPDATE leads SET stage_id = $2, updated_at = $3, last_activity_at = $4, last_activity_kind = $5, episode = $6 WHERE id = $1',
+			[lead.id, stage.id, now, moved.lastActivityAt, moved.lastActivityKind, moved.episode],
+		],
+		[
+			'INSERT INTO activities (lead_id, kind, direction, at, details, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+			[lead.id, 'stage_change', null, now, `${lead.stage.name} → ${stage.name}`, now],
+		],
+		await eventStatement(
+			tx,
+			'lead.stage_changed',
+			lead.id,
+			{ fromStageId: lead.stage.id, fromStage: lead.stage.name, toStageId: stage.id, toStage: stage.name },
+			context,
+		),
+	]);
+	return { lead: moved, changed: true, previousStage: lead.stage, newStage: stage };
 }
 
 async function assertNoChurn(tx: Tx, lead: Lead, stage: Stage) {
 	const since = tx.now() - STAGE_CHURN_WINDOW_MS;
-	const rows = await tx.s.all<Row>(
-		`SELECT actor FROM events WHERE lead_id = $1 AND type = 'lead.stage_changed' AND occurred_at >= $2`,
+	const kind = tx.s.dialect === 'postgres' ? `actor ->> 'kind'` : `json_extract(actor, '$.kind')`;
+	const row = await tx.s.get<{ n: number }>(
+		`SELECT COUNT(*) AS n FROM events WHERE lead_id = $1 AND type = 'lead.stage_changed' AND occurred_at >= $2 AND ${kind} = 'workflow'`,
 		[lead.id, since],
 	);
-	const byWorkflows = rows.filter((r) => json<Actor>(r.actor, { kind: 'system' }).kind === 'workflow').length;
+	const byWorkflows = Number(row?.n ?? 0);
 	if (byWorkflows >= MAX_STAGE_CHANGES_PER_WINDOW) {
 		throw conflict(
 			'stage',

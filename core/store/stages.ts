@@ -13,13 +13,29 @@ export async function listStages(tx: Tx): Promise<Stage[]> {
  * A stage from its id (number or digits) or its name (any case). Unknown → not_found naming
  * `field`, and the names that do exist, so a typo is easy to see.
  */
+/**
+ * Stages read by id within one transaction (a 10,000-item stage update names the same stage
+ * 10,000 times). Any stage write in the transaction forgets them.
+ */
+const stagesById = new WeakMap<object, Map<number, Stage>>();
+const forgetStages = (tx: Tx) => stagesById.delete(tx.s);
+
 export async function resolveStage(tx: Tx, ref: StageRef | unknown, field = 'stage'): Promise<Stage> {
 	const r = ref as { id?: unknown; name?: unknown };
 	const key = typeof ref === 'object' && ref !== null ? (r.id ?? r.name) : ref;
 	if (key === undefined || key === null || key === '') throw invalid(field, `${field} is required`);
 	let row: Row | undefined;
 	if (typeof key === 'number' || (typeof key === 'string' && /^\d+$/.test(key.trim()))) {
-		row = await tx.s.get<Row>('SELECT * FROM stages WHERE id = $1', [Number(key)]);
+		const id = Number(key);
+		const cached = stagesById.get(tx.s)?.get(id);
+		if (cached) return cached;
+		row = await tx.s.get<Row>('SELECT * FROM stages WHERE id = $1', [id]);
+		if (row) {
+			const stage = toStage(row);
+			if (!stagesById.has(tx.s)) stagesById.set(tx.s, new Map());
+			stagesById.get(tx.s)!.set(id, stage);
+			return stage;
+		}
 	}
 	if (!row && typeof key === 'string') {
 		row = await tx.s.get<Row>('SELECT * FROM stages WHERE lower(name) = lower($1)', [key.trim()]);
@@ -38,6 +54,7 @@ export async function defaultStage(tx: Tx): Promise<Stage> {
 }
 
 export async function createStage(tx: Tx, input: { name: unknown; kind?: unknown; position?: unknown }): Promise<Stage> {
+	forgetStages(tx);
 	const name = requiredText('name', input.name, LIMITS.stageName);
 	const kind: StageKind = input.kind === undefined || input.kind === '' ? 'open' : stageKind('kind', input.kind);
 	await assertNameFree(tx, name);
@@ -52,10 +69,12 @@ export async function createStage(tx: Tx, input: { name: unknown; kind?: unknown
 		[name, kind, position, tx.now()],
 	);
 	await renumber(tx);
+	forgetStages(tx);
 	return resolveStage(tx, Number(row!.id));
 }
 
 export async function updateStage(tx: Tx, ref: StageRef, input: { name?: unknown; kind?: unknown }): Promise<Stage> {
+	forgetStages(tx);
 	const stage = await resolveStage(tx, ref);
 	const name = optionalText('name', input.name, LIMITS.stageName) ?? stage.name;
 	const kind = input.kind === undefined || input.kind === '' ? stage.kind : stageKind('kind', input.kind);
@@ -65,11 +84,13 @@ export async function updateStage(tx: Tx, ref: StageRef, input: { name?: unknown
 		if (Number(open?.n) === 0) throw conflict('kind', 'the pipeline must keep at least one open stage');
 	}
 	await tx.s.run('UPDATE stages SET name = $2, kind = $3, updated_at = $4 WHERE id = $1', [stage.id, name, kind, tx.now()]);
+	forgetStages(tx);
 	return { ...stage, name, kind };
 }
 
 /** Puts the given stages first, in the given order; stages not named keep their order after them. */
 export async function reorderStages(tx: Tx, refs: StageRef[]): Promise<Stage[]> {
+	forgetStages(tx);
 	if (!Array.isArray(refs) || refs.length === 0) throw invalid('order', 'order must name at least one stage');
 	const named: Stage[] = [];
 	for (const [i, ref] of refs.entries()) {
@@ -82,6 +103,7 @@ export async function reorderStages(tx: Tx, refs: StageRef[]): Promise<Stage[]> 
 	for (const [i, stage] of ordered.entries()) {
 		await tx.s.run('UPDATE stages SET position = $2, updated_at = $3 WHERE id = $1', [stage.id, i + 1, tx.now()]);
 	}
+	forgetStages(tx);
 	return listStages(tx);
 }
 
