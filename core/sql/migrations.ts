@@ -211,6 +211,41 @@ export const MIGRATIONS: Migration[] = [
 			END $$`,
 		],
 	},
+	{
+		version: 6,
+		name: 'opportunities and their statuses',
+		statements: [
+			`CREATE TABLE opportunity_statuses (
+				id {id},
+				name TEXT NOT NULL,
+				kind TEXT NOT NULL CHECK (kind IN ('active', 'won', 'lost')),
+				position INTEGER NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			`CREATE UNIQUE INDEX opportunity_statuses_name ON opportunity_statuses (lower(name))`,
+			// value: whole minor units of currency (NULL: not known yet); close date: YYYY-MM-DD.
+			`CREATE TABLE opportunities (
+				id {id},
+				lead_id BIGINT NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+				value BIGINT CHECK (value >= 0),
+				currency TEXT NOT NULL,
+				status_id BIGINT NOT NULL REFERENCES opportunity_statuses (id),
+				confidence INTEGER CHECK (confidence BETWEEN 0 AND 100),
+				expected_close_date TEXT,
+				note TEXT,
+				owner_id BIGINT REFERENCES members (id),
+				custom {json} NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			// Newest / oldest on a lead, and the lead's list.
+			`CREATE INDEX opportunities_lead ON opportunities (lead_id, created_at, id)`,
+			`CREATE INDEX opportunities_status ON opportunities (status_id)`,
+			`INSERT INTO opportunity_statuses (name, kind, position, created_at, updated_at) VALUES
+				('Active', 'active', 1, $1, $1),
+				('Won', 'won', 2, $1, $1),
+				('Lost', 'lost', 3, $1, $1)`,
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
