@@ -53,11 +53,17 @@ export async function getLead(tx: Tx, id: unknown, field = 'lead'): Promise<Lead
  * operation on a lead starts here (before any pool), so two single-lead writers never deadlock.
  */
 export async function lockLead(tx: Tx, id: unknown, field = 'lead'): Promise<Lead> {
+	return toLead(await lockLeadRow(tx, id, field));
+}
+
+/** lockLead's row; `extra` adds columns (subqueries on `l`) to the same statement. */
+async function lockLeadRow(tx: Tx, id: unknown, field: string, extra = '', params: unknown[] = []): Promise<Row> {
 	const leadId = parseLeadId(id, field);
 	const forUpdate = tx.s.dialect === 'postgres' ? ' FOR UPDATE OF l' : '';
-	const row = await tx.s.get<Row>(`${LEAD_SELECT} WHERE l.id = $1${forUpdate}`, [leadId]);
+	const select = extra ? LEAD_SELECT.replace(/^SELECT /, `SELECT ${extra}, `) : LEAD_SELECT;
+	const row = await tx.s.get<Row>(`${select} WHERE l.id = $1${forUpdate}`, [leadId, ...params]);
 	if (!row) throw notFound(field, `${field}: no lead with id ${leadId}`);
-	return toLead(row);
+	return row;
 }
 
 /** A writable field's column value from what the caller gave; stages go through changeStage. */
@@ -277,7 +283,12 @@ export async function changeStage(
 	options: { force?: boolean } = {},
 	context: WriteContext = {},
 ): Promise<StageChange> {
-	const lead = await lockLead(tx, leadId);
+	// A workflow's move also counts, in the same statement, the lead's recent moves by workflows.
+	const byWorkflow = context.actor?.kind === 'workflow';
+	const row = byWorkflow
+		? await lockLeadRow(tx, leadId, 'lead', `(${churnCount(tx)}) AS churn_count`, [tx.now() - STAGE_CHURN_WINDOW_MS])
+		: await lockLeadRow(tx, leadId, 'lead');
+	const lead = toLead(row);
 	const stage = await resolveStage(tx, stageRef);
 	if (lead.stage.id === stage.id && !options.force) {
 		return { lead, changed: false, previousStage: lead.stage, newStage: stage };
@@ -289,7 +300,7 @@ export async function changeStage(
 			`stopped a loop: lead ${lead.id} would move to "${stage.name}" as step ${depth} of a chain of stage-change workflows (the limit is ${MAX_CAUSATION_DEPTH}); a Lead Status Changed workflow is changing the stage that triggers it`,
 		);
 	}
-	if (context.actor?.kind === 'workflow') await assertNoChurn(tx, lead, stage);
+	if (byWorkflow) assertNoChurn(lead, stage, Number(row.churn_count ?? 0));
 	const now = tx.now();
 	// The lead is locked (PostgreSQL) or the file has one writer (SQLite), so the moved lead is
 	// computed here instead of re-read, and the move, its activity and its event go as one batch
@@ -322,14 +333,13 @@ export async function changeStage(
 	return { lead: moved, changed: true, previousStage: lead.stage, newStage: stage };
 }
 
-async function assertNoChurn(tx: Tx, lead: Lead, stage: Stage) {
-	const since = tx.now() - STAGE_CHURN_WINDOW_MS;
+/** Workflow-made stage changes of lead `l` since $2 (the lead's id is $1). */
+function churnCount(tx: Tx): string {
 	const kind = tx.s.dialect === 'postgres' ? `actor ->> 'kind'` : `json_extract(actor, '$.kind')`;
-	const row = await tx.s.get<{ n: number }>(
-		`SELECT COUNT(*) AS n FROM events WHERE lead_id = $1 AND type = 'lead.stage_changed' AND occurred_at >= $2 AND ${kind} = 'workflow'`,
-		[lead.id, since],
-	);
-	const byWorkflows = Number(row?.n ?? 0);
+	return `SELECT COUNT(*) FROM events WHERE lead_id = $1 AND type = 'lead.stage_changed' AND occurred_at >= $2 AND ${kind} = 'workflow'`;
+}
+
+function assertNoChurn(lead: Lead, stage: Stage, byWorkflows: number) {
 	if (byWorkflows >= MAX_STAGE_CHANGES_PER_WINDOW) {
 		throw conflict(
 			'stage',
