@@ -1,5 +1,6 @@
 /** The lead-management data model as the core hands it out. Times are epoch milliseconds. */
 import type { LeadFieldKinds, LeadFieldName, WritableLeadField } from './fields/leadFields';
+import type { OpportunityFieldKinds, OpportunityFieldName } from './fields/opportunityFields';
 
 export const STAGE_KINDS = ['open', 'won', 'lost'] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
@@ -126,6 +127,9 @@ export const EVENT_TYPES = [
 	'activity.logged',
 	'note.created',
 	'task.created',
+	'opportunity.created',
+	'opportunity.updated',
+	'opportunity.status_changed',
 ] as const;
 export type LeadEventType = (typeof EVENT_TYPES)[number];
 
@@ -139,6 +143,58 @@ export interface LeadEvent {
 	actor: Actor;
 	causationDepth: number;
 	data: Record<string, unknown>;
+}
+
+export const OPPORTUNITY_STATUS_KINDS = ['active', 'won', 'lost'] as const;
+export type OpportunityStatusKind = (typeof OPPORTUNITY_STATUS_KINDS)[number];
+
+export interface OpportunityStatus {
+	id: number;
+	name: string;
+	kind: OpportunityStatusKind;
+	position: number;
+}
+
+export type OpportunityStatusRef = number | string | { id: number } | { name: string };
+
+/** What each kind of opportunity field (core/fields/opportunityFields.ts) holds on an Opportunity. */
+interface OpportunityFieldValue {
+	id: number;
+	lead: number;
+	money: number | null;
+	currency: string;
+	status: OpportunityStatus;
+	percent: number | null;
+	/** YYYY-MM-DD */
+	date: string | null;
+	text: string | null;
+	member: LeadOwner | null;
+	custom: CustomFields;
+	time: number;
+}
+
+/**
+ * An opportunity as the store hands it out: one property per entry of OPPORTUNITY_FIELDS, and
+ * `amount`, its value as a decimal in its currency (value 123450 USD → amount 1234.5).
+ */
+export type Opportunity = { [K in OpportunityFieldName]: OpportunityFieldValue[OpportunityFieldKinds[K]] } & { amount: number | null };
+
+/**
+ * Fields a caller sets on an opportunity. `value` is in minor units; `amount` is the decimal
+ * alternative (converted with the currency's minor-unit digits). Close date: a date, or
+ * `{ daysAfter: n }` counted in `timezone` from now.
+ */
+export interface OpportunityFields {
+	value?: unknown;
+	amount?: unknown;
+	currency?: unknown;
+	status?: OpportunityStatusRef | unknown;
+	confidence?: unknown;
+	expectedCloseDate?: unknown;
+	note?: unknown;
+	/** A member (id or email), or null for nobody. */
+	owner?: MemberRef | null | unknown;
+	custom?: unknown;
 }
 
 export interface Page<T> {

@@ -3,7 +3,7 @@
  * `LeadStore.transaction` (writes) or `LeadStore.read` (reads).
  */
 import type { FilterGroup } from '../filters/audienceFilter';
-import type { LeadEventType, LeadFields, MemberRef, StageRef, WriteContext } from '../model';
+import type { LeadEventType, LeadFields, MemberRef, OpportunityFields, OpportunityStatusRef, StageRef, WriteContext } from '../model';
 import { latestEventId, latestPosition, readEvents, unsettledEvents } from './events';
 import * as leads from './leads';
 import * as members from './members';
@@ -13,6 +13,8 @@ import * as tasks from './tasks';
 import * as pools from './pools';
 import * as assign from './assign';
 import * as subscriptions from './subscriptions';
+import * as opportunities from './opportunities';
+import * as opportunityStatuses from './opportunityStatuses';
 import type { Tx } from './Tx';
 
 export class LeadOps {
@@ -118,6 +120,44 @@ export class LeadOps {
 	}
 	listPools() {
 		return pools.listPools(this.tx);
+	}
+
+	// Opportunities (internal: they do not reset staleness) and their statuses
+	createOpportunity(leadId: unknown, input: OpportunityFields, options?: opportunities.OpportunityWriteOptions, context?: WriteContext) {
+		return opportunities.createOpportunity(this.tx, leadId, input, options, context);
+	}
+	updateOpportunity(
+		leadId: unknown,
+		target: opportunities.OpportunityTarget,
+		fields: OpportunityFields,
+		options?: opportunities.OpportunityWriteOptions & { overwrite?: boolean },
+		context?: WriteContext,
+	) {
+		return opportunities.updateOpportunity(this.tx, leadId, target, fields, options, context);
+	}
+	getOpportunity(id: unknown, field?: string) {
+		return opportunities.getOpportunity(this.tx, id, field);
+	}
+	findOpportunities(query?: opportunities.OpportunityQuery) {
+		return opportunities.findOpportunities(this.tx, query);
+	}
+	deleteOpportunity(id: unknown) {
+		return opportunities.deleteOpportunity(this.tx, id);
+	}
+	listOpportunityStatuses() {
+		return opportunityStatuses.listStatuses(this.tx);
+	}
+	getOpportunityStatus(ref: OpportunityStatusRef | unknown, field?: string) {
+		return opportunityStatuses.resolveStatus(this.tx, ref, field);
+	}
+	createOpportunityStatus(input: Parameters<typeof opportunityStatuses.createStatus>[1]) {
+		return opportunityStatuses.createStatus(this.tx, input);
+	}
+	updateOpportunityStatus(ref: OpportunityStatusRef, input: Parameters<typeof opportunityStatuses.updateStatus>[2]) {
+		return opportunityStatuses.updateStatus(this.tx, ref, input);
+	}
+	reorderOpportunityStatuses(order: OpportunityStatusRef[]) {
+		return opportunityStatuses.reorderStatuses(this.tx, order);
 	}
 
 	// Events

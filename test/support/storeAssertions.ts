@@ -24,6 +24,8 @@ export async function storeFingerprint(store: LeadStore) {
 			pools: await s.all('SELECT id, name, updated_at FROM pools ORDER BY id'),
 			poolMembers: await s.all('SELECT * FROM pool_members ORDER BY pool_id, member_id'),
 			assignments: await s.all('SELECT id FROM assignments ORDER BY id'),
+			opportunities: await s.all('SELECT id, value, currency, status_id, owner_id, updated_at FROM opportunities ORDER BY id'),
+			opportunityStatuses: await s.all('SELECT id, name, kind, position FROM opportunity_statuses ORDER BY id'),
 		}),
 		{ readOnly: true },
 	);
