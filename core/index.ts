@@ -52,7 +52,17 @@ export {
 	type StageChangedCriteriaInput,
 	type StaleCriteriaInput,
 } from './delivery/criteria';
-export type { DeliveredEvent, LeadCreatedDelivery, LeadStageChangedDelivery, StageSnapshot } from './delivery/payload';
+export type {
+	DeliveredEvent,
+	LeadCreatedDelivery,
+	LeadStageChangedDelivery,
+	StageSnapshot,
+	StatusSnapshot,
+	OpportunityCreatedDelivery,
+	OpportunityUpdatedDelivery,
+	OpportunityStatusChangedDelivery,
+} from './delivery/payload';
+export { OPPORTUNITY_EVENT_KINDS, type OpportunityEventKind, type OpportunityCriteriaInput } from './delivery/opportunityCriteria';
 export { EventFeed, startEventFeed, DEFAULT_POLL_MS, type EventFeedOptions, type DeliveryHandlers } from './delivery/EventFeed';
 export {
 	StaleWatch,

@@ -10,8 +10,9 @@ import { resolveStaleStages, staleDays, type StaleCriteria } from '../store/stal
 import { resolveStage } from '../store/stages';
 import type { Tx } from '../store/Tx';
 import { describe } from '../validation';
+import { isOpportunityKind, resolveOpportunityMatch, type OpportunityCriteriaInput, type OpportunityEventKind, type OpportunityMatch } from './opportunityCriteria';
 
-export type EventTriggerKind = 'lead.created' | 'lead.stage_changed';
+export type EventTriggerKind = 'lead.created' | 'lead.stage_changed' | OpportunityEventKind;
 
 export interface LeadCreatedCriteriaInput {
 	kind: 'lead.created';
@@ -27,7 +28,7 @@ export interface StageChangedCriteriaInput {
 	filter?: FilterGroup | null;
 }
 
-export type EventCriteriaInput = LeadCreatedCriteriaInput | StageChangedCriteriaInput;
+export type EventCriteriaInput = LeadCreatedCriteriaInput | StageChangedCriteriaInput | (OpportunityCriteriaInput & { filter?: FilterGroup | null });
 
 export interface EventCriteria {
 	kind: EventTriggerKind;
@@ -36,6 +37,8 @@ export interface EventCriteria {
 	/** null = any stage. */
 	toStageIds: number[] | null;
 	fromStageIds: number[] | null;
+	/** The Opportunity Trigger's own conditions (opportunity kinds only). */
+	opportunity?: OpportunityMatch;
 }
 
 /** A list from an array or from comma-separated text (an n8n expression often gives text). */
@@ -68,6 +71,10 @@ export async function resolveOptionalFilter(tx: Tx, filter: FilterGroup | null |
 export async function resolveEventCriteria(tx: Tx, input: EventCriteriaInput): Promise<EventCriteria> {
 	const filter = await resolveOptionalFilter(tx, input.filter);
 	if (input.kind === 'lead.created') return { kind: 'lead.created', filter, toStageIds: null, fromStageIds: null };
+	if (isOpportunityKind(input.kind)) {
+		const opportunity = await resolveOpportunityMatch(tx, input as OpportunityCriteriaInput);
+		return { kind: input.kind, filter, toStageIds: null, fromStageIds: null, opportunity };
+	}
 	if (input.kind !== 'lead.stage_changed') {
 		throw invalid('kind', `kind must be lead.created or lead.stage_changed; got ${describe((input as { kind: unknown }).kind)}`);
 	}

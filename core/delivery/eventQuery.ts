@@ -12,6 +12,7 @@ import { LEAD_COLUMNS, LEAD_JOINS, type Row } from '../store/rows';
 import type { Tx } from '../store/Tx';
 import type { EventCriteria } from './criteria';
 import { toDelivered, type DeliveredEvent } from './payload';
+import { opportunityEventSelect, opportunityMatchClause } from './opportunityCriteria';
 
 // Lead columns named as LEAD_SELECT names them (so toLead reads the row); event columns ev_*.
 const EVENT_LEAD_SELECT = `SELECT e.id AS ev_id, e.xid AS ev_xid, e.type AS ev_type, e.occurred_at AS ev_occurred_at, e.actor AS ev_actor,
@@ -29,9 +30,13 @@ function matchClause(criteria: EventCriteria, dialect: Dialect, params: unknown[
 		if (criteria.toStageIds) parts.push(`${dataInt(dialect, 'toStageId')} IN (${criteria.toStageIds.map(p).join(', ')})`);
 		if (criteria.fromStageIds) parts.push(`${dataInt(dialect, 'fromStageId')} IN (${criteria.fromStageIds.map(p).join(', ')})`);
 	}
+	if (criteria.opportunity) parts.push(...opportunityMatchClause(criteria.opportunity, dialect, params));
 	if (criteria.filter) parts.push(compileFilter(criteria.filter, dialect, params));
 	return parts.join(' AND ');
 }
+
+/** The SELECT a trigger's events come from: opportunity events also carry their opportunity. */
+const selectFor = (criteria: EventCriteria, dialect: Dialect) => (criteria.opportunity ? opportunityEventSelect(dialect) : EVENT_LEAD_SELECT);
 
 async function stageKinds(tx: Tx, rows: Row[]): Promise<Map<number, StageKind>> {
 	const kinds = new Map<number, StageKind>();
@@ -77,7 +82,7 @@ export async function readEventWindow(
 	const skip = `e.occurred_at >= $${params.length}`;
 	const where = matchClause(options.criteria, dialect, params);
 	const rows = await tx.s.all<Row>(
-		`${EVENT_LEAD_SELECT} WHERE ${lower} AND ${within} AND ${skip} AND ${where} ORDER BY ${positionOrder(dialect, 'e')}`,
+		`${selectFor(options.criteria, tx.s.dialect)} WHERE ${lower} AND ${within} AND ${skip} AND ${where} ORDER BY ${positionOrder(dialect, 'e')}`,
 		params,
 	);
 	const kinds = await stageKinds(tx, rows);
@@ -93,7 +98,7 @@ export async function latestMatchingEvent(tx: Tx, criteria: EventCriteria, lookb
 	const params: unknown[] = [Math.max(0, latest - lookback)];
 	const where = matchClause(criteria, tx.s.dialect, params);
 	const row = await tx.s.get<Row>(
-		`${EVENT_LEAD_SELECT} WHERE e.id > $1 AND ${settledClause(tx.s.dialect, 'e')} AND ${where} ORDER BY ${positionOrder(tx.s.dialect, 'e', 'DESC')} LIMIT 1`,
+		`${selectFor(criteria, tx.s.dialect)} WHERE e.id > $1 AND ${settledClause(tx.s.dialect, 'e')} AND ${where} ORDER BY ${positionOrder(tx.s.dialect, 'e', 'DESC')} LIMIT 1`,
 		params,
 	);
 	if (!row) return null;

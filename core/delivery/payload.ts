@@ -4,9 +4,10 @@
  * silently shaped like another event.
  */
 import { LeadStoreError } from '../errors';
-import type { Actor, Lead, StageKind } from '../model';
+import type { Actor, Lead, Opportunity, OpportunityStatusKind, StageKind } from '../model';
 import type { EventPosition } from '../store/events';
 import { json, toLead, type Row } from '../store/rows';
+import { toOpportunity } from '../store/opportunities';
 
 export interface StageSnapshot {
 	id: number;
@@ -41,7 +42,44 @@ export interface LeadStageChangedDelivery extends DeliveredBase {
 	changedBy: Actor;
 }
 
-export type DeliveredEvent = LeadCreatedDelivery | LeadStageChangedDelivery;
+/** An opportunity status as the event saw it. */
+export interface StatusSnapshot {
+	id: number;
+	/** The name when the change happened. */
+	name: string;
+	/** The status's kind now (null if the status no longer exists). */
+	kind: OpportunityStatusKind | null;
+}
+
+interface OpportunityDeliveryBase extends DeliveredBase {
+	/** The opportunity as it is at delivery. */
+	opportunity: Opportunity;
+}
+
+export interface OpportunityCreatedDelivery extends OpportunityDeliveryBase {
+	type: 'opportunity.created';
+}
+
+export interface OpportunityUpdatedDelivery extends OpportunityDeliveryBase {
+	type: 'opportunity.updated';
+	/** The fields this change set (status included when it moved). */
+	changedFields: string[];
+}
+
+export interface OpportunityStatusChangedDelivery extends OpportunityDeliveryBase {
+	type: 'opportunity.status_changed';
+	previousStatus: StatusSnapshot;
+	newStatus: StatusSnapshot;
+	changedAt: number;
+	changedBy: Actor;
+}
+
+export type DeliveredEvent =
+	| LeadCreatedDelivery
+	| LeadStageChangedDelivery
+	| OpportunityCreatedDelivery
+	| OpportunityUpdatedDelivery
+	| OpportunityStatusChangedDelivery;
 export type DeliverableEventType = DeliveredEvent['type'];
 
 type Mapper<T extends DeliveredEvent> = (base: DeliveredBase, row: Row, stageKinds: ReadonlyMap<number, StageKind>) => T;
@@ -61,6 +99,29 @@ const MAPPERS: { [K in DeliverableEventType]: Mapper<Extract<DeliveredEvent, { t
 			...base,
 			previousStage: snapshot(data.fromStageId, data.fromStage),
 			newStage: snapshot(data.toStageId, data.toStage),
+			changedAt: base.occurredAt,
+			changedBy: base.actor,
+		};
+	},
+	// Opportunity events come from core/delivery/opportunityCriteria.ts's SELECT: the opportunity as op_*.
+	'opportunity.created': (base, row) => ({ type: 'opportunity.created', ...base, opportunity: toOpportunity(row, 'op_') }),
+	'opportunity.updated': (base, row) => {
+		const data = json<Record<string, unknown>>(row.ev_data, {});
+		return { type: 'opportunity.updated', ...base, opportunity: toOpportunity(row, 'op_'), changedFields: (data.changed as string[] | undefined) ?? [] };
+	},
+	'opportunity.status_changed': (base, row) => {
+		const data = json<Record<string, unknown>>(row.ev_data, {});
+		const snapshot = (id: unknown, name: unknown, kind: unknown): StatusSnapshot => ({
+			id: Number(id),
+			name: String(name ?? ''),
+			kind: (kind as OpportunityStatusKind | null) ?? null,
+		});
+		return {
+			type: 'opportunity.status_changed',
+			...base,
+			opportunity: toOpportunity(row, 'op_'),
+			previousStatus: snapshot(data.fromStatusId, data.fromStatus, row.op_from_kind),
+			newStatus: snapshot(data.toStatusId, data.toStatus, row.op_to_kind),
 			changedAt: base.occurredAt,
 			changedBy: base.actor,
 		};

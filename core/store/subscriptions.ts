@@ -9,7 +9,14 @@ import { isAfter, latestPosition, type EventPosition } from './events';
 import type { Row } from './rows';
 import type { Tx } from './Tx';
 
-export const SUBSCRIPTION_KINDS = ['lead.created', 'lead.stage_changed', 'lead.stale'] as const;
+export const SUBSCRIPTION_KINDS = [
+	'lead.created',
+	'lead.stage_changed',
+	'lead.stale',
+	'opportunity.created',
+	'opportunity.status_changed',
+	'opportunity.updated',
+] as const;
 export type SubscriptionKind = (typeof SUBSCRIPTION_KINDS)[number];
 
 /**
