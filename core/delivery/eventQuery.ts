@@ -92,13 +92,16 @@ export async function readEventWindow(
 /** How far back manual mode looks for the latest matching event. */
 export const SAMPLE_LOOKBACK_EVENTS = 10_000;
 
-/** The latest matching event among the newest `lookback` events, or null. */
+/**
+ * The latest matching committed event among the newest `lookback` events, or null: a sample
+ * moves no cursor, so it need not wait for older transactions to end.
+ */
 export async function latestMatchingEvent(tx: Tx, criteria: EventCriteria, lookback = SAMPLE_LOOKBACK_EVENTS): Promise<DeliveredEvent | null> {
 	const latest = await latestEventId(tx);
 	const params: unknown[] = [Math.max(0, latest - lookback)];
 	const where = matchClause(criteria, tx.s.dialect, params);
 	const row = await tx.s.get<Row>(
-		`${selectFor(criteria, tx.s.dialect)} WHERE e.id > $1 AND ${settledClause(tx.s.dialect, 'e')} AND ${where} ORDER BY ${positionOrder(tx.s.dialect, 'e', 'DESC')} LIMIT 1`,
+		`${selectFor(criteria, tx.s.dialect)} WHERE e.id > $1 AND ${where} ORDER BY e.id DESC LIMIT 1`,
 		params,
 	);
 	if (!row) return null;

@@ -17,7 +17,7 @@ import {
 import { appendEvent, eventStatement } from './events';
 import type { Statement } from '../sql/SqlDriver';
 import { resolveMember } from './members';
-import { LEAD_SELECT, toActivity, toLead, type Row } from './rows';
+import { LEAD_LOCK_SELECT, LEAD_SELECT, toActivity, toLead, type Row } from './rows';
 import { defaultStage, resolveStage } from './stages';
 import type { Tx } from './Tx';
 
@@ -60,7 +60,7 @@ export async function lockLead(tx: Tx, id: unknown, field = 'lead'): Promise<Lea
 async function lockLeadRow(tx: Tx, id: unknown, field: string, extra = '', params: unknown[] = []): Promise<Row> {
 	const leadId = parseLeadId(id, field);
 	const forUpdate = tx.s.dialect === 'postgres' ? ' FOR UPDATE OF l' : '';
-	const select = extra ? LEAD_SELECT.replace(/^SELECT /, `SELECT ${extra}, `) : LEAD_SELECT;
+	const select = extra ? LEAD_LOCK_SELECT.replace(/^SELECT /, `SELECT ${extra}, `) : LEAD_LOCK_SELECT;
 	const row = await tx.s.get<Row>(`${select} WHERE l.id = $1${forUpdate}`, [leadId, ...params]);
 	if (!row) throw notFound(field, `${field}: no lead with id ${leadId}`);
 	return row;

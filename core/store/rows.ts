@@ -34,6 +34,22 @@ export const LEAD_JOINS = LEAD_FIELD_LIST.flatMap((f) =>
 
 export const LEAD_SELECT = `SELECT ${LEAD_COLUMNS} FROM leads l ${LEAD_JOINS}`;
 
+/**
+ * LEAD_SELECT for a statement that locks the lead's row (FOR UPDATE OF l on PostgreSQL): the
+ * stage and members as scalar subqueries, not joins. A lock that waited re-reads the lead's
+ * latest version, and a join on its old stage would then drop the row as if the lead were gone.
+ */
+export const LEAD_LOCK_SELECT = `SELECT ${[
+	'l.*',
+	...LEAD_FIELD_LIST.flatMap((f) =>
+		f.kind === 'stage'
+			? ['name', 'kind', 'position'].map((c) => `(SELECT ${c} FROM stages WHERE id = l.${f.column}) AS ${f.name}_${c}`)
+			: f.kind === 'member'
+				? ['name', 'email', 'active'].map((c) => `(SELECT ${c} FROM members WHERE id = l.${f.column}) AS ${f.name}_${c}`)
+				: [],
+	),
+].join(', ')} FROM leads l`;
+
 export const toStage = (r: Row): Stage => ({
 	id: num(r.id),
 	name: String(r.name),
