@@ -436,7 +436,8 @@ test(
 // Not met yet: a run cut off by a worker's SIGKILL ends as n8n's MaxStalledCountError (n8n 2.41
 // sets Bull's maxStalledCount to 0, so the job is never re-run), and n8n's Retry of it does not
 // help: the stored run has no last node, so Retry keeps the stalled error and the retry ends
-// failed with the same message (measured: every retry of a stalled run, see the log line above).
+// failed with the same message, writing nothing (measured: every retry of a stalled run; 4 of 5
+// stalled runs had already written their assignment and task, the worker died before saving).
 // The trigger refuses to emit the event again (its delivery key is taken). So for now those leads
 // keep one failed run and no successful one; the test above counts them and checks everything
 // else. Making them run once needs a re-delivery of stalled runs under a second key, safe only
