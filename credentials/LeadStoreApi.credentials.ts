@@ -90,5 +90,13 @@ export class LeadStoreApi implements ICredentialType {
 			default: 'disable',
 			displayOptions: { show: { backend: ['postgres'] } },
 		},
+		{
+			displayName: 'Default Currency',
+			name: 'defaultCurrency',
+			type: 'string',
+			default: 'USD',
+			placeholder: 'e.g. EUR',
+			description: 'ISO 4217 code of opportunities created without a currency',
+		},
 	];
 }

@@ -9,6 +9,7 @@ import {
 import { actionMethods } from '../shared/nodeBase';
 import { runItems } from '../shared/runItems';
 import { getStages } from '../shared/stageOptions';
+import { getOpportunityStatuses } from '../shared/opportunities/listSearch';
 import { operationSubtitle } from '../shared/subtitles';
 import { accessOf, resourceOptions, resources, router } from './router';
 
@@ -24,6 +25,8 @@ const properties: INodeProperties[] = [
 	...resources.lead.description,
 	...resources.stage.description,
 	...resources.member.description,
+	...resources.opportunity.description,
+	...resources.opportunityStatus.description,
 ];
 
 export class Lead implements INodeType {
@@ -35,7 +38,7 @@ export class Lead implements INodeType {
 		version: 1,
 		// The subtitle names the chosen operation and resource by their labels.
 		subtitle: operationSubtitle(properties, 'Lead'),
-		description: 'Create, find, update and delete leads; log activities; manage stages and the team',
+		description: 'Create, find, update and delete leads; log activities; manage stages, the team, opportunities and their statuses',
 		defaults: { name: 'Lead' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -46,7 +49,7 @@ export class Lead implements INodeType {
 
 	methods = {
 		...actionMethods(),
-		loadOptions: { getStages },
+		loadOptions: { getStages, getOpportunityStatuses },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

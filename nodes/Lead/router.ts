@@ -10,13 +10,22 @@ import type { ItemHandler } from '../shared/runItems';
 import { optionsFrom, optionValue } from '../shared/options';
 import * as lead from './resources/lead';
 import * as member from './resources/member';
+import * as opportunity from './resources/opportunity';
+import * as opportunityStatus from './resources/opportunityStatus';
 import type { Operation, Resource } from './resources/operation';
 import * as stage from './resources/stage';
 
-export const resources = { lead, stage, member } satisfies Record<string, Resource>;
+// In the order the Resource list shows them (five or more options are sorted by name).
+export const resources = { lead, opportunity, opportunityStatus, stage, member } satisfies Record<string, Resource>;
 export type ResourceName = keyof typeof resources;
 
-export const resourceOptions = optionsFrom(Object.keys(resources) as ResourceName[], { lead: 'Lead', stage: 'Stage', member: 'Team Member' });
+export const resourceOptions = optionsFrom(Object.keys(resources) as ResourceName[], {
+	lead: 'Lead',
+	stage: 'Stage',
+	member: 'Team Member',
+	opportunity: 'Opportunity',
+	opportunityStatus: 'Opportunity Status',
+});
 
 /** The operation item `i` asks for; an unknown resource or operation is an error naming that field. */
 export function operationFor(fn: IExecuteFunctions, i: number): Operation {

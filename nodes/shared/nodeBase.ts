@@ -5,9 +5,10 @@
  */
 import { leadStoreApiTest } from './credentialTest';
 import { searchLeads, searchMembers, searchStages } from './listSearch';
+import { searchOpportunities, searchOpportunityStatuses } from './opportunities/listSearch';
 
 /** The pickers and the credential test every action node offers. */
 export const actionMethods = () => ({
-	listSearch: { searchLeads, searchStages, searchMembers },
+	listSearch: { searchLeads, searchStages, searchMembers, searchOpportunities, searchOpportunityStatuses },
 	credentialTest: { leadStoreApiTest },
 });

@@ -22,10 +22,26 @@ import { leaseStore, type StoreLease } from './storeFromCredential';
 /** What each trigger node hands over: `$json.lead.id` and `$json.event.causationDepth` are read by the action nodes. */
 export function deliveredEventJson(e: DeliveredEvent): IDataObject {
 	const event = { id: e.eventId, type: e.type, occurredAt: e.occurredAt, causationDepth: e.causationDepth, actor: e.actor };
-	if (e.type === 'lead.stage_changed') {
-		return toJson({ lead: e.lead, event, previousStage: e.previousStage, newStage: e.newStage, changedAt: e.changedAt, changedBy: e.changedBy });
+	switch (e.type) {
+		case 'lead.stage_changed':
+			return toJson({ lead: e.lead, event, previousStage: e.previousStage, newStage: e.newStage, changedAt: e.changedAt, changedBy: e.changedBy });
+		case 'opportunity.status_changed':
+			return toJson({
+				opportunity: e.opportunity,
+				lead: e.lead,
+				event,
+				previousStatus: e.previousStatus,
+				newStatus: e.newStatus,
+				changedAt: e.changedAt,
+				changedBy: e.changedBy,
+			});
+		case 'opportunity.updated':
+			return toJson({ opportunity: e.opportunity, lead: e.lead, event, changedFields: e.changedFields });
+		case 'opportunity.created':
+			return toJson({ opportunity: e.opportunity, lead: e.lead, event });
+		default:
+			return toJson({ lead: e.lead, event });
 	}
-	return toJson({ lead: e.lead, event });
 }
 
 /**
