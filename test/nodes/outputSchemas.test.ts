@@ -20,6 +20,9 @@ import { LeadStatusChangedTrigger } from '../../nodes/LeadStatusChangedTrigger/L
 import { StaleLeadTrigger } from '../../nodes/StaleLeadTrigger/StaleLeadTrigger.node';
 import { LeadTrigger } from '../../nodes/LeadTrigger/LeadTrigger.node';
 import { UpdateLeadStage } from '../../nodes/UpdateLeadStage/UpdateLeadStage.node';
+import { CreateOpportunity } from '../../nodes/CreateOpportunity/CreateOpportunity.node';
+import { UpdateOpportunity } from '../../nodes/UpdateOpportunity/UpdateOpportunity.node';
+import { OpportunityTrigger } from '../../nodes/OpportunityTrigger/OpportunityTrigger.node';
 import { closeAllStores } from '../../nodes/shared/storeFromCredential';
 import { credentialsFor, rl, runNode, type Param } from '../support/nodeHarness';
 import { schemaOfItems } from '../support/outputSchema';
@@ -53,7 +56,15 @@ beforeAll(async () => {
 		)
 	).id;
 	await store.transaction((t) => t.assignLead(leadId, { mode: 'member', member: member.id }));
+	// An opportunity with every field set, for the opportunity operations.
+	opportunityId = (
+		await store.transaction((t) =>
+			t.createOpportunity(leadId, { amount: '1250.50', currency: 'EUR', confidence: 60, expectedCloseDate: '2026-06-30', note: 'Pilot', custom: { plan: 'pro' } }),
+		)
+	).opportunity.id;
 });
+let opportunityId: number;
+let opportunityToDelete = 0;
 
 afterAll(async () => {
 	await closeAllStores();
@@ -82,6 +93,17 @@ const leadOperations: Record<string, Record<string, () => Record<string, Param>>
 		update: () => ({ stage: rl('Proposal', 'name'), updateFields: { name: 'Proposal sent' } }),
 		reorder: () => ({ order: 'New, Contacted' }),
 	},
+	opportunity: {
+		get: () => ({ opportunity: rl(opportunityId) }),
+		getMany: () => ({ returnAll: true, opportunityFilters: { lead: lead() } }),
+		delete: () => ({ opportunity: rl(opportunityToDelete) }),
+	},
+	opportunityStatus: {
+		getMany: () => ({}),
+		create: () => ({ name: 'Proposal', kind: 'active', position: 2 }),
+		update: () => ({ status: rl('Proposal', 'name'), statusUpdateFields: { name: 'Proposal sent' } }),
+		reorder: () => ({ statusOrder: 'Active, Won' }),
+	},
 	member: {
 		getMany: () => ({ activeOnly: false }),
 		create: () => ({ name: 'Bo', email: 'bo@example.com', active: true }),
@@ -95,6 +117,12 @@ const actionNodes: Array<[string, INodeType, () => Record<string, Param>]> = [
 	['CreateLeadNote', new CreateLeadNote(), () => ({ lead: lead(), content: 'Called back', pinned: true })],
 	['CreateLeadTask', new CreateLeadTask(), () => ({ lead: lead(), type: 'call', description: 'Call back', due: 'after', dueAmount: 1, dueUnit: 'days', assignTo: 'owner', priority: 'normal', required: true })],
 	['UpdateLeadStage', new UpdateLeadStage(), () => ({ lead: lead(), stage: rl('Contacted', 'name'), options: {} })],
+	[
+		'CreateOpportunity',
+		new CreateOpportunity(),
+		() => ({ lead: lead(), value: '980', ownerMode: 'leadOwner', additionalFields: { currency: 'USD', confidence: 40, closeInDays: 30, note: 'Upsell', custom: { field: [{ name: 'plan', value: 'team' }] } } }),
+	],
+	['UpdateOpportunity', new UpdateOpportunity(), () => ({ lead: lead(), opportunity: 'oldest', updateFields: { status: rl('Won', 'name'), value: '1300' }, overwrite: true })],
 	['AssignLead', new AssignLead(), () => ({ lead: lead(), mode: 'roundRobin', poolName: 'Inbound', poolMembers: { members: [{ member: rl(String(memberId)), weight: 1 }] }, reassign: true, whenAssigned: 'overwrite' })],
 ];
 
@@ -122,6 +150,7 @@ describe('Lead: one schema per resource and operation', () => {
 		if (resource === 'lead' && operation === 'getNotes') await store.transaction((t) => t.createNote(leadId, { content: 'First call went well', pinned: false }));
 		if (resource === 'lead' && operation === 'getTasks') await runNode(new CreateLeadTask(), { params: actionNodes[1][2](), credentials });
 		if (resource === 'lead' && operation === 'delete') leadToDelete = (await store.transaction((t) => t.createLead({ name: 'To delete' }))).id;
+		if (resource === 'opportunity' && operation === 'delete') opportunityToDelete = (await store.transaction((t) => t.createOpportunity(leadId, {}))).opportunity.id;
 		const [out] = await runNode(node, { params: { resource, operation, ...leadOperations[resource][operation]() }, credentials });
 		check(schemaFile('Lead', resource, operation), out.map((o) => o.json));
 	});
@@ -149,6 +178,11 @@ describe('triggers: the schema of their manual-run item', () => {
 		await store.transaction((t) => t.changeStage(leadId, contacted, {}, { actor: { kind: 'person', name: 'Ana' } }));
 		const manual = await runManual(new LeadStatusChangedTrigger(), { credentials, ...ids, params: {} });
 		check(schemaFile('LeadStatusChangedTrigger'), (await manual.result)![0].map((o) => o.json));
+	});
+	it('OpportunityTrigger (status changed)', async () => {
+		await store.transaction((t) => t.updateOpportunity(leadId, { id: opportunityId }, { status: 'Lost' }, {}, { actor: { kind: 'person', name: 'Ana' } }));
+		const manual = await runManual(new OpportunityTrigger(), { credentials, ...ids, params: { event: 'opportunityStatusChanged', toStatuses: ['any'] } });
+		check(schemaFile('OpportunityTrigger'), (await manual.result)![0].map((o) => o.json));
 	});
 	it('StaleLeadTrigger', async () => {
 		await store.driver.transaction((s) => s.run('UPDATE leads SET last_activity_at = $1 WHERE id = $2', [Date.now() - 4 * DAY_MS, leadId]));
