@@ -82,16 +82,28 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 	 * One transaction's session. A deadlock or serialization failure dooms the whole transaction
 	 * even when a savepoint caught it (an item under "continue on fail"): it is rolled back and
 	 * run again, never committed with that item reported as failed.
+	 *
+	 * Savepoints cost two round trips per item, so the outermost one is optimistic unless
+	 * `strict`: no SAVEPOINT is sent, and if its work fails having written nothing (bad input
+	 * caught before any write, the common failure), there is nothing to undo. If it fails after
+	 * a write, or a statement failed (PostgreSQL then refuses the rest of the transaction), the
+	 * transaction is doomed and runs again from the start with real savepoints.
 	 */
-	const session = (client: PoolClient, markEvents: () => Promise<void>, doom: (error: unknown) => void): SqlSession => {
+	const session = (client: PoolClient, markEvents: () => Promise<void>, doom: (error: unknown) => void, strict: boolean): SqlSession => {
+		let writes = 0;
+		let failures = 0;
+		let depth = 0;
 		const query = async (config: QueryConfig) => {
+			if (!/^\s*SELECT\b/i.test(config.text)) writes++;
 			try {
 				return await client.query(config);
 			} catch (error) {
+				failures++;
 				if (retryable(error)) doom(error);
 				throw error;
 			}
 		};
+		const realSavepoint = savepointRunner((sql) => query({ text: sql }));
 		return {
 			dialect: 'postgres',
 			all: async <T>(sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rows as T[],
@@ -102,13 +114,25 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 				const [sql, params] = combineWrites(statements);
 				await query(statement(sql, params));
 			},
-			savepoint: savepointRunner((sql) => query({ text: sql })),
+			savepoint: async <T>(fn: () => Promise<T>): Promise<T> => {
+				if (strict || depth > 0) return realSavepoint(fn);
+				const [writesBefore, failuresBefore] = [writes, failures];
+				depth++;
+				try {
+					return await fn();
+				} catch (error) {
+					if (writes > writesBefore || failures > failuresBefore) doom(new NeedsSavepoints(error));
+					throw error;
+				} finally {
+					depth--;
+				}
+			},
 			signalEvents: markEvents,
 		};
 	};
 
 	/** One attempt at a transaction. */
-	async function once<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions): Promise<T> {
+	async function once<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions, strict: boolean): Promise<T> {
 		if (closed) throw unavailable(`${location} is closed`);
 		const client = await connect();
 		let notified = false;
@@ -118,7 +142,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		};
 		try {
 			await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-			const result = await fn(session(client, markEvents, (error) => (doomed ??= error)));
+			const result = await fn(session(client, markEvents, (error) => (doomed ??= error), strict));
 			if (doomed) throw doomed;
 			// The NOTIFY rides with the COMMIT (one round trip); it names this transaction, so
 			// listeners learn when its events settle. The channel is a checked identifier.
@@ -135,6 +159,9 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			} catch {
 				client.release(true); // the connection itself is broken: drop it
 			}
+			// An item failed after writing, and then the work failed as a whole: everything is rolled
+			// back anyway, so that failure stands; no second run with savepoints is needed.
+			if (doomed instanceof NeedsSavepoints && error !== doomed) throw mapConnectionError(error, location);
 			throw doomed ?? mapConnectionError(error, location);
 		}
 	}
@@ -214,11 +241,17 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		location,
 		setup: [`CREATE SCHEMA IF NOT EXISTS "${schema}"`],
 		async transaction<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions = {}) {
+			let strict = false;
 			for (let attempt = 1; ; attempt++) {
 				try {
-					return await once(fn, options);
+					return await once(fn, options, strict);
 				} catch (error) {
-					if (!retryable(error)) throw error;
+					if (error instanceof NeedsSavepoints && !strict) {
+						strict = true; // an item failed after writing: again, each item in a real savepoint
+						attempt--;
+						continue;
+					}
+					if (!retryable(error)) throw error instanceof NeedsSavepoints ? error.cause : error;
 					if (attempt >= MAX_ATTEMPTS) {
 						throw conflict(
 							undefined,
@@ -257,6 +290,13 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			await pool.end();
 		},
 	};
+}
+
+/** An optimistic savepoint's work failed after writing: the transaction runs again with real ones. */
+class NeedsSavepoints extends Error {
+	constructor(readonly cause: unknown) {
+		super('an item failed after writing; running the transaction again with savepoints');
+	}
 }
 
 /** Deadlock detected, serialization failure: the transaction as a whole can simply run again. */
