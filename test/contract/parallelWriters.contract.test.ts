@@ -73,4 +73,31 @@ forEachBackend((backend) => {
 			expect(notes).toEqual(lead === x ? ['a first', 'b second'] : ['a second', 'b first']);
 		}
 	});
+
+	it('an item that fails after writing is undone alone, the items around it stay (optimistic savepoints rerun the run)', async () => {
+		const [store] = await open(1);
+		const [x, y] = await store.transaction(async (t) => [(await t.createLead({ name: 'X' })).id, (await t.createLead({ name: 'Y' })).id]);
+		let runs = 0;
+		const failed: string[] = [];
+		await store.transaction(async (t) => {
+			runs++;
+			failed.length = 0;
+			await t.isolated(() => t.updateLead(x, { source: 'kept' }));
+			try {
+				// Writes the source, then the stage move past the loop limit throws: both must go.
+				await t.isolated(() => t.updateLead(y, { source: 'undone', stage: 'Contacted' }, {}, { causationDepth: 6 }));
+			} catch (error) {
+				failed.push((error as Error).message);
+			}
+			await t.isolated(() => t.createNote(y, { content: 'after the failure' }));
+		});
+		expect(failed).toHaveLength(1);
+		expect(failed[0]).toMatch(/stopped a loop/);
+		if (backend().name === 'postgres') expect(runs).toBe(2);
+		const [lx, ly] = await store.read(async (t) => [await t.getLead(x), await t.getLead(y)]);
+		expect([lx.source, ly.source, ly.stage.name]).toEqual(['kept', null, 'New']);
+		expect((await store.read((t) => t.listNotes(y))).map((n) => n.content)).toEqual(['after the failure']);
+		const updates = await store.read((t) => t.readEvents({ after: 0, types: ['lead.updated'] }));
+		expect(updates.map((e) => e.leadId)).toEqual([x]);
+	});
 });
