@@ -34,7 +34,8 @@ export class LeadTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: `={{ ${optionLabel('event', leadTriggerEventOptions, 'a lead event')} }}`,
-		description: 'Starts the workflow on a lead event: a new lead, a stage change, or a lead going stale, with the audience filter',
+		// n8n shows this under the Lead node's name in the node creator too, so it speaks for both.
+		description: 'Lead management: lead events (a new lead, a stage change, a lead going stale) start workflows; actions manage leads, stages and the team',
 		eventTriggerDescription: 'Waiting for a lead event',
 		activationMessage: 'Each matching lead event now starts this workflow.',
 		defaults: { name: 'Lead Trigger' },
