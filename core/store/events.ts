@@ -85,15 +85,9 @@ export async function eventStatement(
 	];
 }
 
-export async function appendEvent(
-	tx: Tx,
-	type: LeadEventType,
-	leadId: number,
-	data: Record<string, unknown>,
-	context: WriteContext = {},
-): Promise<void> {
-	const [sql, params] = await eventStatement(tx, type, leadId, data, context);
-	await tx.s.run(sql, params);
+export async function appendEvent(...args: Parameters<typeof eventStatement>): Promise<void> {
+	const [sql, params] = await eventStatement(...args);
+	await args[0].s.run(sql, params);
 }
 
 /**

@@ -365,14 +365,6 @@ export async function assignmentStatements(
 }
 
 /** Writes the assignment history row and the lead.assigned event. */
-export async function recordAssignment(
-	tx: Tx,
-	leadId: number,
-	memberId: number | null,
-	poolId: number | null,
-	mode: string,
-	previousOwnerId: number | null,
-	context: WriteContext,
-) {
-	await tx.s.runAll(await assignmentStatements(tx, leadId, memberId, poolId, mode, previousOwnerId, context));
+export async function recordAssignment(...args: Parameters<typeof assignmentStatements>) {
+	await args[0].s.runAll(await assignmentStatements(...args));
 }
