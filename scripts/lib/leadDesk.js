@@ -126,7 +126,7 @@ async function ensureOwner(baseUrl, state, env) {
 	let client;
 	if (await N8nClient.needsOwnerSetup(baseUrl)) {
 		owner.password = owner.password || generatePassword();
-		client = await N8nClient.setup(baseUrl, owner, 'npm start');
+		client = await N8nClient.setupOwner(baseUrl, owner, 'npm start');
 		created = true;
 	} else {
 		if (!owner.password) {
@@ -136,7 +136,7 @@ async function ensureOwner(baseUrl, state, env) {
 		}
 		const cookie = await N8nClient.cookieFor(baseUrl, '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password });
 		client = new N8nClient(baseUrl, cookie, state.apiKey || '');
-		if (!(await apiKeyWorks(client))) client = await N8nClient.login(baseUrl, owner, 'npm start');
+		if (!(await apiKeyWorks(client))) client = await N8nClient.logInOwner(baseUrl, owner, 'npm start');
 	}
 	state.owner = owner;
 	state.apiKey = client.apiKey;
@@ -213,7 +213,7 @@ function summary({ baseUrl, desk, seeded }) {
 		...desk.workflows.map(
 			(w) =>
 				`   ${w.published ? 'published  ' : 'not active '} ${w.name}${w.imported ? ' (imported)' : ''}` +
-				(w.needs.length ? `  needs a ${w.needs.join(', ')} credential` : ''),
+				(w.needs.length ? `  add a credential (${w.needs.join(', ')}) first: see its sticky note` : ''),
 		),
 		'────────────────────────────────────────────────────────────',
 		'',

@@ -18,12 +18,12 @@ class N8nClient {
 	}
 
 	/** First start of an instance: creates the owner, logs in, creates an API key with every scope. */
-	static async setup(baseUrl, owner, keyLabel) {
+	static async setupOwner(baseUrl, owner, keyLabel) {
 		return this.authenticate(baseUrl, '/rest/owner/setup', owner, keyLabel);
 	}
 
 	/** An instance whose owner exists already. */
-	static async login(baseUrl, owner, keyLabel) {
+	static async logInOwner(baseUrl, owner, keyLabel) {
 		return this.authenticate(baseUrl, '/rest/login', { emailOrLdapLoginId: owner.email, password: owner.password }, keyLabel);
 	}
 
@@ -57,9 +57,14 @@ class N8nClient {
 		return settings?.userManagement?.showSetupOnFirstLoad === true;
 	}
 
+	/** Headers of a cookie-authenticated request (the browser id the cookie was bound to). */
+	cookieHeaders() {
+		return { cookie: this.cookie, 'browser-id': BROWSER_ID };
+	}
+
 	/** Internal API (cookie auth); unwraps n8n's `{ data }` envelope. */
 	async rest(method, path, body) {
-		const json = await this.request(method, path, { cookie: this.cookie, 'browser-id': BROWSER_ID }, body);
+		const json = await this.request(method, path, this.cookieHeaders(), body);
 		return json?.data;
 	}
 
