@@ -12,7 +12,7 @@ async function read<T>(fn: ILoadOptionsFunctions, query: (ops: LeadOps) => Promi
 
 const money = (o: Opportunity) => (o.amount === null ? 'no value' : `${o.amount.toLocaleString('en', { minimumFractionDigits: 0, maximumFractionDigits: 4 })} ${o.currency}`);
 
-/** Newest first isn't possible with keyset paging by id ascending; the list pages by id, searchable by id or lead id. */
+/** Opportunities by id, in pages; typing a number lists that lead's opportunities. */
 export async function searchOpportunities(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const text = filter?.trim();
 	const leadId = text && /^\d+$/.test(text) ? text : undefined;
