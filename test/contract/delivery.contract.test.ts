@@ -46,7 +46,9 @@ forEachBackend((backend) => {
 		await create(store, 'old 2');
 		const got = collector<DeliveredEvent>();
 		const f = await feed(store, got.emit);
-		expect(f.subscription.cursor.id).toBe(await latestId(store));
+		// Not the raw newest id: on PostgreSQL the cursor is the newest settled position, which an
+		// unrelated open transaction on the server can hold back. What the user sees is below.
+		expect(f.subscription.cursor.id).toBeLessThanOrEqual(await latestId(store));
 		await create(store, 'new 1');
 		await create(store, 'new 2');
 		await got.until(2);
