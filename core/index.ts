@@ -14,6 +14,7 @@ export { MAX_CAUSATION_DEPTH } from './store/leads';
 export { migrate, schemaVersion, LATEST_VERSION, MIGRATIONS } from './sql/migrations';
 export type { SqlDriver, SqlSession, Dialect } from './sql/SqlDriver';
 export { computeDueAt, timezone, DUE_UNITS, type DueInput, type DueAt, type DueAfter, type DueImmediately, type DueUnit } from './tasks/dueDate';
+export * from './sendWindow';
 export { pickNext, type Contender, type Pick } from './rotation/smoothWeighted';
 export type { NoteInput } from './store/notes';
 export type { TaskInput, TaskAssignee, CreatedTask } from './store/tasks';

@@ -108,7 +108,7 @@ function relative(amount: unknown, unit: unknown, now: number, zone: string): nu
  * The instant a wall-clock time names in `zone`. Luxon resolves a doubled fall-back time to
  * the second occurrence; a due date means the first, so both candidate offsets are tried.
  */
-function fromLocal(wall: Wall, zone: string): number {
+export function fromLocal(wall: Wall, zone: string): number {
 	const naive = Date.UTC(wall.year!, wall.month! - 1, wall.day!, wall.hour ?? 0, wall.minute ?? 0, wall.second ?? 0, wall.millisecond ?? 0);
 	const day = 24 * HOUR;
 	const offsets = new Set([-day, day].map((d) => DateTime.fromMillis(naive + d, { zone }).offset));
