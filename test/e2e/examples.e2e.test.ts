@@ -97,10 +97,10 @@ describe('run end to end, as npm start sets them up', () => {
 		expect((await store.read((t) => t.getPool(DEMO_POOL))).name).toBe(DEMO_POOL);
 	});
 
-	test('a lead moved to Qualified gets a proposal task for its owner and a note with its previous stage', async () => {
+	test('a lead moved to Qualified gets an opportunity, a proposal task for its owner and a note with its previous stage', async () => {
 		const qualified = byFile('4-qualified-lead-handoff.json');
 		const lead = await store.transaction(async (t) => {
-			const made = await t.createLead({ name: 'Quinn Qualified', email: 'quinn@example.com', source: 'Referral' });
+			const made = await t.createLead({ name: 'Quinn Qualified', email: 'quinn@example.com', source: 'Referral', custom: { budget: '4200.50' } });
 			await t.assignLead(made.id, { mode: 'member', member: { email: DEMO_TEAM[2].email } });
 			await t.changeStage(made.id, { name: 'Contacted' });
 			await t.changeStage(made.id, { name: 'Qualified' });
@@ -112,6 +112,8 @@ describe('run end to end, as npm start sets them up', () => {
 		expect(tasks).toMatchObject([{ description: 'Send a proposal', type: 'follow_up', assigneeId: expect.any(Number) }]);
 		expect((await store.read((t) => t.getMember(tasks[0].assigneeId))).name).toBe(DEMO_TEAM[2].name);
 		expect(notes.map((n) => n.content)).toEqual(['Qualified (was Contacted).']);
+		const opportunities = (await store.read((t) => t.findOpportunities({}))).items.filter((o) => o.leadId === lead.id);
+		expect(opportunities).toMatchObject([{ value: 420050, confidence: 30, status: { name: 'Active' }, owner: { name: DEMO_TEAM[2].name } }]);
 	});
 });
 
