@@ -17,7 +17,9 @@ export { computeDueAt, timezone, DUE_UNITS, type DueInput, type DueAt, type DueA
 export * from './sendWindow';
 export { pickNext, type Contender, type Pick } from './rotation/smoothWeighted';
 export type { NoteInput } from './store/notes';
-export type { TaskInput, TaskAssignee, CreatedTask } from './store/tasks';
+export type { TaskInput, TaskAssignee, TaskHoldInput, CreatedTask } from './store/tasks';
+export { CALL_CLOSES, soleHolder, type CloseStatus, type CloseOptions, type ClosedTask, type TaskQuery } from './store/taskClosing';
+export type { SendWindow } from './store/sendWindows';
 export type { PoolDefinition, PoolMemberInput, Pool, PoolMember } from './store/pools';
 export { WHEN_ASSIGNED, type WhenAssigned, type AssignOptions, type AssignResult, type Assignment } from './store/assign';
 export {

@@ -89,9 +89,49 @@ export interface Task {
 	assigneeId: number | null;
 	priority: Priority;
 	required: boolean;
-	status: 'open' | 'done' | 'canceled';
+	status: TaskStatus;
+	/** When it was done (status done). */
 	completedAt: number | null;
 	createdAt: number;
+	/** A pool task: every holder holds it until one closes it. */
+	poolId: number | null;
+	/** Members who hold it: its assignee, or every active member of its pool. */
+	holderIds: number[];
+	/** When, by whom (a member, if known) and how it was closed (done, canceled or skipped). */
+	closedAt: number | null;
+	closedBy: number | null;
+	closedVia: TaskCloseVia | null;
+	/** The logged call that closed it. */
+	closedByActivityId: number | null;
+	/** The workflow run waiting for it, if one does. */
+	hold: TaskHold | null;
+}
+
+export const TASK_STATUSES = ['open', 'done', 'canceled', 'skipped'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** How a task gets closed: the Lead node (or any store caller), its completion link, a logged call. */
+export const TASK_CLOSE_VIAS = ['store', 'link', 'call'] as const;
+export type TaskCloseVia = (typeof TASK_CLOSE_VIAS)[number];
+
+/** What a waiting run learns: the task's own end, or that its pending limit passed first. */
+export const TASK_OUTCOMES = ['completed', 'canceled', 'skipped', 'expired'] as const;
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+
+/** A logged call's outcome (seed 002): completed closes the lead's call tasks as done, the rest as skipped. */
+export const CALL_OUTCOMES = ['completed', 'busy', 'no_answer', 'failed'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+export interface TaskHold {
+	id: string;
+	executionId: string;
+	node: string;
+	item: number;
+	/** When the run stops waiting anyway (null: until the task is closed). */
+	until: number | null;
+	releasedAt: number | null;
+	/** The signed address that resumes the run: the task's completion link. */
+	resumeUrl: string | null;
 }
 
 export interface Activity {
@@ -101,6 +141,8 @@ export interface Activity {
 	direction: Direction | null;
 	at: number;
 	details: string | null;
+	/** A call's outcome, if one was logged. */
+	outcome: CallOutcome | null;
 	createdAt: number;
 }
 
@@ -127,6 +169,9 @@ export const EVENT_TYPES = [
 	'activity.logged',
 	'note.created',
 	'task.created',
+	'task.completed',
+	'task.canceled',
+	'task.skipped',
 	'opportunity.created',
 	'opportunity.updated',
 	'opportunity.status_changed',

@@ -246,6 +246,45 @@ export const MIGRATIONS: Migration[] = [
 				('Lost', 'lost', 3, $1, $1)`,
 		],
 	},
+	{
+		version: 7,
+		name: 'tasks that hold a run (pools, outcomes, resume address), call outcomes, send windows',
+		statements: [
+			// A pool task has no single assignee: every holder (task_holders) holds it until one closes it.
+			`ALTER TABLE tasks ADD COLUMN pool_id BIGINT REFERENCES pools (id) ON DELETE SET NULL`,
+			`ALTER TABLE tasks ADD COLUMN closed_at BIGINT`,
+			`ALTER TABLE tasks ADD COLUMN closed_by BIGINT REFERENCES members (id)`,
+			`ALTER TABLE tasks ADD COLUMN closed_via TEXT`,
+			`ALTER TABLE tasks ADD COLUMN closed_by_activity BIGINT`,
+			// The run that waits for the task: its execution, node, item and limit, and the
+			// signed address that resumes it (also the completion link).
+			`ALTER TABLE tasks ADD COLUMN hold_id TEXT`,
+			`ALTER TABLE tasks ADD COLUMN hold_execution TEXT`,
+			`ALTER TABLE tasks ADD COLUMN hold_node TEXT`,
+			`ALTER TABLE tasks ADD COLUMN hold_item INTEGER`,
+			`ALTER TABLE tasks ADD COLUMN hold_until BIGINT`,
+			`ALTER TABLE tasks ADD COLUMN hold_released_at BIGINT`,
+			`ALTER TABLE tasks ADD COLUMN resume_url TEXT`,
+			`CREATE INDEX tasks_hold ON tasks (hold_execution, hold_node)`,
+			`CREATE INDEX tasks_assignee ON tasks (assignee_id, status)`,
+			`CREATE INDEX tasks_status_due ON tasks (status, due_at)`,
+			`CREATE TABLE task_holders (
+				task_id BIGINT NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+				member_id BIGINT NOT NULL REFERENCES members (id),
+				PRIMARY KEY (task_id, member_id))`,
+			`CREATE INDEX task_holders_member ON task_holders (member_id)`,
+			`ALTER TABLE activities ADD COLUMN outcome TEXT`,
+			`CREATE TABLE send_windows (
+				id {id},
+				name TEXT NOT NULL,
+				timezone TEXT,
+				hours {json} NOT NULL,
+				blackouts {json} NOT NULL,
+				created_at BIGINT NOT NULL,
+				updated_at BIGINT NOT NULL)`,
+			`CREATE UNIQUE INDEX send_windows_name ON send_windows (lower(name))`,
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -3,13 +3,15 @@
  * `LeadStore.transaction` (writes) or `LeadStore.read` (reads).
  */
 import type { FilterGroup } from '../filters/audienceFilter';
-import type { LeadEventType, LeadFields, MemberRef, OpportunityFields, OpportunityStatusRef, StageRef, WriteContext } from '../model';
+import type { LeadEventType, TaskStatus, LeadFields, MemberRef, OpportunityFields, OpportunityStatusRef, StageRef, WriteContext } from '../model';
 import { latestEventId, latestPosition, readEvents, unsettledEvents } from './events';
 import * as leads from './leads';
 import * as members from './members';
 import * as stages from './stages';
 import * as notes from './notes';
 import * as tasks from './tasks';
+import * as taskClosing from './taskClosing';
+import * as sendWindows from './sendWindows';
 import * as pools from './pools';
 import * as assign from './assign';
 import * as subscriptions from './subscriptions';
@@ -95,7 +97,7 @@ export class LeadOps {
 	createTask(leadId: unknown, input: tasks.TaskInput, context?: WriteContext) {
 		return tasks.createTask(this.tx, leadId, input, context);
 	}
-	listTasks(leadId: unknown, options?: { status?: 'open' | 'done' | 'canceled' }) {
+	listTasks(leadId: unknown, options?: { status?: TaskStatus }) {
 		return tasks.listTasks(this.tx, leadId, options);
 	}
 	getTask(taskId: unknown) {
@@ -103,6 +105,30 @@ export class LeadOps {
 	}
 	completeTask(taskId: unknown) {
 		return tasks.completeTask(this.tx, taskId);
+	}
+	/** Done, canceled or skipped; idempotent; hands back the address of a run that may wait for it. */
+	closeTask(taskId: unknown, status: taskClosing.CloseStatus, options?: taskClosing.CloseOptions, context?: WriteContext) {
+		return taskClosing.closeTask(this.tx, taskId, status, options, context);
+	}
+	findTasks(query?: taskClosing.TaskQuery) {
+		return taskClosing.findTasks(this.tx, query);
+	}
+	heldTasks(executionId: string, node: string) {
+		return taskClosing.heldTasks(this.tx, executionId, node);
+	}
+	releaseHold(holdId: string) {
+		return taskClosing.releaseHold(this.tx, holdId);
+	}
+
+	// Send windows, shared by name
+	defineSendWindow(input: Parameters<typeof sendWindows.defineSendWindow>[1]) {
+		return sendWindows.defineSendWindow(this.tx, input);
+	}
+	getSendWindow(name: unknown, field?: string) {
+		return sendWindows.getSendWindow(this.tx, name, field);
+	}
+	listSendWindows() {
+		return sendWindows.listSendWindows(this.tx);
 	}
 
 	// Assignment and round-robin pools

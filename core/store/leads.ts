@@ -2,7 +2,7 @@
 import { conflict, invalid, notFound } from '../errors';
 import { compileFilter, resolveFilter, type FilterGroup } from '../filters/audienceFilter';
 import { CONTACT_LEAD_FIELDS, CONTACT_RULE, WRITABLE_LEAD_FIELDS, type LeadFieldEntry } from '../fields/leadFields';
-import type { Activity, CustomFields, Lead, LeadFields, Page, Stage, WriteContext } from '../model';
+import { CALL_OUTCOMES, type Activity, type CustomFields, type Lead, type LeadFields, type Page, type Stage, type WriteContext } from '../model';
 import {
 	activityKind,
 	customFields,
@@ -10,6 +10,7 @@ import {
 	direction,
 	LIMITS,
 	optionalEmail,
+	optionalOneOf,
 	optionalText,
 	optionalTime,
 	priority,
@@ -19,6 +20,7 @@ import type { Statement } from '../sql/SqlDriver';
 import { resolveMember } from './members';
 import { LEAD_LOCK_SELECT, LEAD_SELECT, toActivity, toLead, type Row } from './rows';
 import { defaultStage, resolveStage } from './stages';
+import { closeCallTasks, type ClosedTask } from './taskClosing';
 import type { Tx } from './Tx';
 
 /** How deep a trigger → action → trigger chain may go before the store refuses it. */
@@ -219,11 +221,11 @@ export async function deleteLead(tx: Tx, id: unknown, context: WriteContext = {}
 async function insertActivity(
 	tx: Tx,
 	leadId: number,
-	a: { kind: string; direction: string | null; at: number; details: string | null },
+	a: { kind: string; direction: string | null; at: number; details: string | null; outcome?: string | null },
 ): Promise<Activity> {
 	const row = await tx.s.get<Row>(
-		'INSERT INTO activities (lead_id, kind, direction, at, details, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-		[leadId, a.kind, a.direction, a.at, a.details, tx.now()],
+		'INSERT INTO activities (lead_id, kind, direction, at, details, created_at, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *',
+		[leadId, a.kind, a.direction, a.at, a.details, tx.now(), a.outcome ?? null],
 	);
 	return toActivity(row!);
 }
@@ -243,19 +245,23 @@ async function touch(tx: Tx, leadId: number, at: number, kind: string) {
 export async function logActivity(
 	tx: Tx,
 	leadId: unknown,
-	input: { kind: unknown; direction?: unknown; at?: unknown; details?: unknown },
+	input: { kind: unknown; direction?: unknown; at?: unknown; details?: unknown; outcome?: unknown },
 	context: WriteContext = {},
-): Promise<{ activity: Activity; lead: Lead }> {
+): Promise<{ activity: Activity; lead: Lead; tasks: ClosedTask[] }> {
 	const kind = activityKind('kind', input.kind);
 	const dir = direction('direction', input.direction);
 	const at = optionalTime('at', input.at) ?? tx.now();
 	if (at > tx.now() + 60_000) throw invalid('at', 'at lies in the future; log activities when they happen');
 	const details = optionalText('details', input.details, LIMITS.activityDetails);
+	const outcome = optionalOneOf('outcome', input.outcome, CALL_OUTCOMES);
+	if (outcome && kind !== 'call') throw invalid('outcome', `outcome is for calls; a ${kind} has none (got ${describe(input.outcome)})`);
 	const lead = await lockLead(tx, leadId);
-	const activity = await insertActivity(tx, lead.id, { kind, direction: dir, at, details });
+	const activity = await insertActivity(tx, lead.id, { kind, direction: dir, at, details, outcome });
 	await touch(tx, lead.id, at, kind);
-	await appendEvent(tx, 'activity.logged', lead.id, { activityId: activity.id, kind, direction: dir, at }, context);
-	return { activity, lead: await getLead(tx, lead.id) };
+	await appendEvent(tx, 'activity.logged', lead.id, { activityId: activity.id, kind, direction: dir, at, ...(outcome ? { outcome } : {}) }, context);
+	// A call with an outcome closes the lead's open call tasks (seed 002): completed → done, else skipped.
+	const tasks = outcome ? await closeCallTasks(tx, lead.id, outcome, activity.id, context) : [];
+	return { activity, lead: await getLead(tx, lead.id), tasks };
 }
 
 export async function listActivities(tx: Tx, leadId: unknown): Promise<Activity[]> {

@@ -115,6 +115,24 @@ export const toTask = (r: Row): Task => ({
 	status: r.status as Task['status'],
 	completedAt: numOrNull(r.completed_at),
 	createdAt: num(r.created_at),
+	poolId: numOrNull(r.pool_id),
+	// holder_ids: the comma-separated aggregate tasks.ts selects along with each task.
+	holderIds: String(r.holder_ids ?? '').split(',').filter(Boolean).map(Number).sort((a, b) => a - b),
+	closedAt: numOrNull(r.closed_at),
+	closedBy: numOrNull(r.closed_by),
+	closedVia: (str(r.closed_via) as Task['closedVia']) ?? null,
+	closedByActivityId: numOrNull(r.closed_by_activity),
+	hold: r.hold_id
+		? {
+				id: String(r.hold_id),
+				executionId: String(r.hold_execution),
+				node: String(r.hold_node),
+				item: num(r.hold_item),
+				until: numOrNull(r.hold_until),
+				releasedAt: numOrNull(r.hold_released_at),
+				resumeUrl: str(r.resume_url),
+			}
+		: null,
 });
 
 export const toActivity = (r: Row): Activity => ({
@@ -124,6 +142,7 @@ export const toActivity = (r: Row): Activity => ({
 	direction: str(r.direction) as Activity['direction'],
 	at: num(r.at),
 	details: str(r.details),
+	outcome: (str(r.outcome) as Activity['outcome']) ?? null,
 	createdAt: num(r.created_at),
 });
 

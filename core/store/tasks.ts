@@ -9,10 +9,30 @@ import { describe, LIMITS, priority, requiredText, taskType } from '../validatio
 import { appendEvent } from './events';
 import { getLead, lockLead } from './leads';
 import { resolveMember } from './members';
+import { getPool } from './pools';
+import { closeTask } from './taskClosing';
 import { bool, toTask, type Row } from './rows';
 import type { Tx } from './Tx';
 
-export type TaskAssignee = { kind: 'member'; member: MemberRef | unknown } | { kind: 'owner' } | { kind: 'none' };
+export type TaskAssignee =
+	| { kind: 'member'; member: MemberRef | unknown }
+	| { kind: 'owner' }
+	| { kind: 'none' }
+	/** Every eligible member of the named pool holds it; the first to close it closes it for all. */
+	| { kind: 'pool'; pool: unknown }
+	/** The member a lead field names (a custom field key, or `owner`): id or email. */
+	| { kind: 'field'; field: unknown };
+
+/** The run that waits for the task (Create Lead Task's "Wait for Completion"). */
+export interface TaskHoldInput {
+	id: string;
+	executionId: string;
+	node: string;
+	item: number;
+	until: number | null;
+	/** The signed address that resumes the run for this task (it names the task's id). */
+	resumeUrlFor?: (taskId: number) => string;
+}
 
 export interface TaskInput {
 	type: unknown;
@@ -24,12 +44,15 @@ export interface TaskInput {
 	assignee?: TaskAssignee;
 	priority?: unknown;
 	required?: unknown;
+	hold?: TaskHoldInput;
 }
 
 export interface CreatedTask {
 	task: Task;
 	lead: Lead;
 	assignee: Member | null;
+	/** Who holds it: the assignee, or every eligible member of a pool. */
+	holders: Member[];
 	/** Why the task has no assignee when one was asked for (the lead has no owner). */
 	reason?: string;
 }
@@ -43,38 +66,76 @@ export async function createTask(tx: Tx, leadId: unknown, input: TaskInput, cont
 	const prio = priority('priority', input.priority) ?? 'normal';
 	const required = input.required === undefined || input.required === null || input.required === '' ? true : bool(input.required) || input.required === 'true';
 	const lead = await lockLead(tx, leadId);
-	const { assignee, reason } = await resolveAssignee(tx, lead, input.assignee);
+	const { assignee, holders, poolId, reason } = await resolveAssignee(tx, lead, input.assignee);
+	const hold = input.hold;
 
 	const row = await tx.s.get<Row>(
-		`INSERT INTO tasks (lead_id, type, description, due_at, assignee_id, priority, required, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING *`,
-		[lead.id, type, description, dueAt, assignee?.id ?? null, prio, required, now],
+		`INSERT INTO tasks (lead_id, type, description, due_at, assignee_id, priority, required, status, created_at,
+			pool_id, hold_id, hold_execution, hold_node, hold_item, hold_until)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		[lead.id, type, description, dueAt, assignee?.id ?? null, prio, required, now, poolId, hold?.id ?? null, hold?.executionId ?? null, hold?.node ?? null, hold?.item ?? null, hold?.until ?? null],
 	);
-	const task = toTask(row!);
+	const taskId = Number(row!.id);
+	for (const holder of holders) await tx.s.run('INSERT INTO task_holders (task_id, member_id) VALUES ($1, $2)', [taskId, holder.id]);
+	if (hold?.resumeUrlFor) await tx.s.run('UPDATE tasks SET resume_url = $2 WHERE id = $1', [taskId, hold.resumeUrlFor(taskId)]);
+	const task = await getTask(tx, taskId);
 	await appendEvent(
 		tx,
 		'task.created',
 		lead.id,
-		{ taskId: task.id, type, dueAt, assigneeId: task.assigneeId, priority: prio, required },
+		{ taskId: task.id, type, dueAt, assigneeId: task.assigneeId, poolId, holderIds: task.holderIds, priority: prio, required, held: Boolean(hold) },
 		context,
 	);
-	return reason ? { task, lead, assignee, reason } : { task, lead, assignee };
+	return reason ? { task, lead, assignee, holders, reason } : { task, lead, assignee, holders };
 }
 
-async function resolveAssignee(tx: Tx, lead: Lead, assignee: TaskAssignee | undefined): Promise<{ assignee: Member | null; reason?: string }> {
+interface ResolvedAssignee {
+	assignee: Member | null;
+	holders: Member[];
+	poolId: number | null;
+	reason?: string;
+}
+
+const unassigned = (reason?: string): ResolvedAssignee => ({ assignee: null, holders: [], poolId: null, ...(reason ? { reason } : {}) });
+const one = (member: Member): ResolvedAssignee => ({ assignee: member, holders: [member], poolId: null });
+
+async function resolveAssignee(tx: Tx, lead: Lead, assignee: TaskAssignee | undefined): Promise<ResolvedAssignee> {
 	const kind = assignee?.kind ?? 'none';
-	if (kind === 'none') return { assignee: null };
+	if (kind === 'none') return unassigned();
 	if (kind === 'owner') {
-		if (!lead.owner) return { assignee: null, reason: `lead ${lead.id} has no owner, so the task has no assignee` };
-		return { assignee: await resolveMember(tx, lead.owner.id, 'assignee') };
+		if (!lead.owner) return unassigned(`lead ${lead.id} has no owner, so the task has no assignee`);
+		return one(await resolveMember(tx, lead.owner.id, 'assignee'));
 	}
 	if (kind === 'member') {
 		const member = await resolveMember(tx, (assignee as { member?: unknown }).member, 'assignee');
 		if (!member.active) throw conflict('assignee', `assignee: team member ${member.name} is inactive`);
-		return { assignee: member };
+		return one(member);
 	}
-	throw invalid('assignee', `assignee must be a member, the lead's owner, or nobody; got ${describe(kind)}`);
+	if (kind === 'pool') {
+		const pool = await getPool(tx, (assignee as { pool?: unknown }).pool, 'pool');
+		const holders = pool.members.filter((m) => m.eligible).map((m) => m.member);
+		if (holders.length === 0) return { ...unassigned(`pool "${pool.name}" has no active member, so nobody holds the task`), poolId: pool.id };
+		return { assignee: null, holders, poolId: pool.id };
+	}
+	if (kind === 'field') return memberInField(tx, lead, (assignee as { field?: unknown }).field);
+	throw invalid('assignee', `assignee must be a member, the lead's owner, a pool, a lead field, or nobody; got ${describe(kind)}`);
 }
+
+/** Seed 002's "Assigned User in a Custom Field": the member a lead field names, if any. */
+async function memberInField(tx: Tx, lead: Lead, field: unknown): Promise<ResolvedAssignee> {
+	const key = typeof field === 'string' ? field.trim() : '';
+	if (!key) throw invalid('assigneeField', `assigneeField: name the lead field that holds the member; got ${describe(field)}`);
+	const value = key === 'owner' ? lead.owner?.id : (lead.custom ?? {})[key];
+	if (value === undefined || value === null || value === '') return unassigned(`lead ${lead.id} has nothing in field "${key}", so the task has no assignee`);
+	const member = await resolveMember(tx, value, 'assigneeField').catch(() => null);
+	if (!member) return unassigned(`lead ${lead.id}'s field "${key}" names ${describe(value)}, who is not a team member, so the task has no assignee`);
+	if (!member.active) return unassigned(`lead ${lead.id}'s field "${key}" names ${member.name}, who is inactive, so the task has no assignee`);
+	return one(member);
+}
+
+/** Every task column plus its holders (toTask reads holder_ids). */
+export const taskSelect = (tx: Tx) =>
+	`SELECT t.*, (SELECT ${tx.s.dialect === 'postgres' ? "string_agg(h.member_id::text, ',')" : 'group_concat(h.member_id)'} FROM task_holders h WHERE h.task_id = t.id) AS holder_ids FROM tasks t`;
 
 export async function listTasks(tx: Tx, leadId: unknown, options: { status?: Task['status'] } = {}): Promise<Task[]> {
 	const lead = await getLead(tx, leadId);
@@ -82,7 +143,7 @@ export async function listTasks(tx: Tx, leadId: unknown, options: { status?: Tas
 	if (options.status) params.push(options.status);
 	// Open work by due date (undated last), then the rest.
 	const rows = await tx.s.all<Row>(
-		`SELECT * FROM tasks WHERE lead_id = $1 ${options.status ? 'AND status = $2' : ''}
+		`${taskSelect(tx)} WHERE t.lead_id = $1 ${options.status ? 'AND t.status = $2' : ''}
 		ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id`,
 		params,
 	);
@@ -94,15 +155,12 @@ export async function getTask(tx: Tx, taskId: unknown, field = 'task'): Promise<
 	if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
 		throw invalid(field, `${field} must be a task id (a whole number); got ${describe(taskId)}`);
 	}
-	const row = await tx.s.get<Row>('SELECT * FROM tasks WHERE id = $1', [id]);
+	const row = await tx.s.get<Row>(`${taskSelect(tx)} WHERE t.id = $1`, [id]);
 	if (!row) throw notFound(field, `${field}: no task with id ${describe(taskId)}`);
 	return toTask(row);
 }
 
 /** Marks a task done. Completing a done task again changes nothing (its first completion stands). */
 export async function completeTask(tx: Tx, taskId: unknown): Promise<Task> {
-	const task = await getTask(tx, taskId);
-	if (task.status === 'done') return task;
-	await tx.s.run(`UPDATE tasks SET status = 'done', completed_at = $2 WHERE id = $1`, [task.id, tx.now()]);
-	return getTask(tx, task.id);
+	return (await closeTask(tx, taskId, 'done')).task;
 }
