@@ -3,7 +3,7 @@
  * core's feed or stale watch → n8n emits (one execution per event or stale lead), failures →
  * n8n's trigger error path. No SQL and no delivery logic here; that is the core's.
  */
-import { NodeOperationError, type IDataObject, type INode, type IRun, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INode, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 import {
 	isLeadStoreError,
 	sampleEvent,
@@ -16,6 +16,7 @@ import {
 	type StaleSample,
 	type StartFrom,
 } from '../../core';
+import { handOver } from './handOver';
 import { toJson } from './output';
 import { leaseStore, type StoreLease } from './storeFromCredential';
 
@@ -134,26 +135,6 @@ function deliveryErrorReporter(fn: ITriggerFunctions, what: string) {
 
 const emitOne = (fn: ITriggerFunctions, json: IDataObject) => fn.emit([[{ json }]]);
 
-/**
- * One event to one execution, crash-safe: n8n gets the delivery key (it refuses a second
- * execution with the same key) and a done signal. The promise resolves once n8n has taken the
- * event for certain: the run ended (`donePromise` gives the run), or n8n refused the key
- * because an execution with it exists (it gives undefined: an earlier hand-over, before a
- * restart, was taken; if that run was cut short by a crash, n8n lists it as crashed). It
- * rejects when n8n could not start the run; the core then hands the event over again, same key.
- */
-function handOver(fn: ITriggerFunctions, json: IDataObject, key: string, leadId: unknown): Promise<void> {
-	const done = fn.helpers.createDeferredPromise<IRun>();
-	fn.emit([[{ json }]], undefined, done, key);
-	return done.promise.then((run: IRun | undefined) => {
-		if (run !== undefined) return;
-		fn.logger?.info(`Lead ${String(leadId)}: this event was handed to n8n before a restart (key ${key}); n8n refused a second execution`, {
-			workflowId: fn.getWorkflow().id,
-			node: fn.getNode().name,
-		});
-	});
-}
-
 /** Manual mode: the latest matching sample, or the next one; closeFunction stops the wait. */
 function manualResponse(fn: ITriggerFunctions, lease: StoreLease, sample: (signal: AbortSignal) => Promise<IDataObject | null>): ITriggerResponse {
 	const controller = new AbortController();
@@ -191,6 +172,7 @@ export async function runEventTrigger(
 			return event ? deliveredEventJson(event) : null;
 		});
 	}
+	const closing = new AbortController();
 	try {
 		const feed = await startEventFeed(store, {
 			workflowId: workflowId(fn),
@@ -198,11 +180,16 @@ export async function runEventTrigger(
 			startFrom: from,
 			catchUpWindowMs: options.catchUpWindowMs,
 			criteria,
-			emit: ([event], key) => handOver(fn, deliveredEventJson(event), key, event.lead.id),
+			emit: ([event], key) => handOver(fn, deliveredEventJson(event), key, event.lead.id, closing.signal),
 			onError: deliveryErrorReporter(fn, options.what),
 		});
 		// Closes the feed and gives the store back: it is shared by every node on the credential.
-		return { closeFunction: async () => feed.close().finally(lease.release) };
+		return {
+			closeFunction: async () => {
+				closing.abort();
+				await feed.close().finally(lease.release);
+			},
+		};
 	} catch (error) {
 		lease.release();
 		throw activationError(fn.getNode(), error);
@@ -223,6 +210,7 @@ export async function runStaleTrigger(
 			return stale ? staleLeadJson(stale) : null;
 		});
 	}
+	const closing = new AbortController();
 	try {
 		const watch = await startStaleWatch(store, {
 			workflowId: workflowId(fn),
@@ -230,10 +218,15 @@ export async function runStaleTrigger(
 			startFrom: from,
 			criteria,
 			checkIntervalMs: options.checkIntervalMs,
-			emit: ([stale], key) => handOver(fn, staleLeadJson(stale), key, stale.lead.id),
+			emit: ([stale], key) => handOver(fn, staleLeadJson(stale), key, stale.lead.id, closing.signal),
 			onError: deliveryErrorReporter(fn, 'stale leads'),
 		});
-		return { closeFunction: async () => watch.close().finally(lease.release) };
+		return {
+			closeFunction: async () => {
+				closing.abort();
+				await watch.close().finally(lease.release);
+			},
+		};
 	} catch (error) {
 		lease.release();
 		throw activationError(fn.getNode(), error);
