@@ -1,18 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import {
 	NodeConnectionTypes,
+	WAIT_INDEFINITELY,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { DUE_UNITS, TASK_TYPES, timezone, type DueInput, type TaskAssignee } from '../../core';
+import { DUE_UNITS, invalid, TASK_TYPES, timezone, type DueInput, type TaskAssignee, type TaskHoldInput } from '../../core';
 import { leadLocator, memberLocator, priorityOptions } from '../shared/descriptions';
-import { toJson } from '../shared/output';
 import { optionsFrom, optionValue } from '../shared/options';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
+import { toNodeError } from '../shared/errors';
 import { optionLabel } from '../shared/subtitles';
 import { actionMethods } from '../shared/nodeBase';
+import { membersById, taskOutput } from '../shared/tasks/output';
+import { taskWebhook } from './webhook';
 
 const dueIs = (due: string) => ({ show: { due: [due] } });
 
@@ -32,11 +38,23 @@ const dueUnitOptions = optionsFrom(DUE_UNITS, {
 });
 
 /** The assignee kinds of the core's TaskAssignee, as this node names them. */
-const assignToOptions = optionsFrom(['member', 'none', 'owner'] satisfies Array<TaskAssignee['kind']>, {
+const assignToOptions = optionsFrom(['field', 'member', 'none', 'owner', 'pool'] satisfies Array<TaskAssignee['kind']>, {
+	field: { name: 'A Member Named in a Lead Field', description: 'The member (ID or email) in a custom field of the lead; none found: unassigned' },
 	member: 'A Specific Member',
 	none: 'Nobody',
 	owner: { name: "The Lead's Owner", description: 'If the lead has no owner, the task has no assignee and the output says why' },
+	pool: { name: 'A Pool', description: 'Every active member of the pool holds the task; the first to close it closes it for all' },
 });
+
+/** Seed 002's required and optional tasks: whether (and how long) the run waits for the task. */
+const waitOptions = optionsFrom(['required', 'optional', 'optionalWithLimit'] as const, {
+	required: { name: 'Required: Wait Until Done', description: 'The run waits (no worker held) until the task is completed or canceled' },
+	optional: { name: 'Optional: Go On at Once', description: 'The run goes on; the task stays for the team' },
+	optionalWithLimit: { name: 'Optional: Wait up to a Limit', description: 'The run waits until the task is closed or the limit passes (outcome "expired")' },
+});
+
+const limitUnitOptions = optionsFrom(['minutes', 'hours', 'days'] as const, { minutes: 'Minutes', hours: 'Hours', days: 'Days' });
+const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 
 export class CreateLeadTask implements INodeType {
 	description: INodeTypeDescription = {
@@ -46,13 +64,23 @@ export class CreateLeadTask implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: `={{ ${optionLabel('type', taskTypeOptions, 'Lead')} + " task" }}`,
-		description: 'Create a follow-up task on a lead: type, due date, assignee, priority',
+		description: 'Create a task on a lead (type, due date, assignee or pool, priority); optionally wait until it is done',
 		defaults: { name: 'Create Lead Task' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'leadStoreApi', required: true, testedBy: 'leadStoreApiTest' }],
+		// n8n routes these to this node while its run waits here. The path is the node id, as in
+		// n8n's send-and-wait nodes, so each task's link is signed for this node and task.
+		webhooks: [
+			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+		],
+		waitingNodeTooltip: 'The run waits until the task is closed (Lead node: Task, its completion link, or a logged call)',
 		properties: [
+			// n8n checks a send-and-wait link's signature (signed per node and task) and shows its
+			// own "No action required" page for a link whose run has gone on; that mark is this.
+			{ displayName: 'Operation', name: 'operation', type: 'hidden', default: 'sendAndWait' },
 			leadLocator(),
 			{
 				displayName: 'Type',
@@ -129,22 +157,74 @@ export class CreateLeadTask implements INodeType {
 				default: 'normal',
 			},
 			{
+				displayName: 'Wait for Completion',
+				name: 'waitForCompletion',
+				type: 'options',
+				options: waitOptions,
+				// Optional keeps workflows built before this option unchanged; seed 002's default is Required.
+				default: 'optional',
+			},
+			{
+				displayName: 'Pending Limit',
+				name: 'limitAmount',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: 1,
+				displayOptions: { show: { waitForCompletion: ['optionalWithLimit'] } },
+				description: 'How long the run waits before it goes on with outcome "expired" (n8n checks waiting runs once a minute)',
+			},
+			{
+				displayName: 'Limit Unit',
+				name: 'limitUnit',
+				type: 'options',
+				options: limitUnitOptions,
+				default: 'days',
+				displayOptions: { show: { waitForCompletion: ['optionalWithLimit'] } },
+			},
+			{
+				displayName: 'Pool Name',
+				name: 'pool',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. Sales',
+				displayOptions: { show: { assignTo: ['pool'] } },
+				description: 'A pool defined by Assign Lead (shared by name)',
+			},
+			{
+				displayName: 'Lead Field',
+				name: 'assigneeField',
+				type: 'string',
+				required: true,
+				default: '',
+				placeholder: 'e.g. assigned_rep',
+				displayOptions: { show: { assignTo: ['field'] } },
+				description: 'The custom field of the lead that holds the member (ID or email)',
+			},
+			{
 				displayName: 'Required',
 				name: 'required',
 				type: 'boolean',
 				default: true,
-				description:
-					'Whether the task must be completed (on) or is optional (off). Stored on the task for the team and for later steps to check; this workflow carries on either way.',
+				displayOptions: { show: { waitForCompletion: ['optional'] } },
+				description: 'Whether the task is marked required for the team; this run goes on either way',
 			},
 		],
 	};
 
 	methods = actionMethods();
 
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return taskWebhook.call(this);
+	}
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const workflowTimezone = this.getTimezone();
-		return runItems(this, async (ops, i, context) => {
-			const { task, lead, assignee, reason } = await ops.createTask(
+		// The node waits once for all its items; how is a node setting, read from item 0.
+		const wait = this.getInputData().length ? optionValue(this, 'waitForCompletion', 0, waitOptions, 'optional') : 'optional';
+		const hold = wait === 'optional' ? undefined : holdFor(this, wait);
+		const output = await runItems(this, async (ops, i, context) => {
+			const { task, lead, assignee, holders, reason } = await ops.createTask(
 				locatorValue(this, 'lead', i),
 				{
 					type: optionValue(this, 'type', i, taskTypeOptions),
@@ -154,13 +234,41 @@ export class CreateLeadTask implements INodeType {
 					timezone: workflowTimezone,
 					assignee: assigneeFrom(this, i),
 					priority: optionValue(this, 'priority', i, priorityOptions, 'normal'),
-					required: this.getNodeParameter('required', i, true),
+					required: wait === 'optional' ? this.getNodeParameter('required', i, true) : wait === 'required',
+					hold: hold && { ...hold, item: i },
 				},
 				context,
 			);
-			return { ...toJson(task), lead: toJson(lead), assignee: assignee && toJson(assignee), ...(reason ? { reason } : {}) };
+			return taskOutput(task, lead, await membersById(ops), { assignee, holders, reason });
 		});
+		if (!hold) return output;
+		// What the run hands on if the limit passes first: n8n resumes a timed-out wait by passing
+		// this node's input through, so the input becomes the "expired" items now.
+		const expired = output[0].map((item) => (item.json.error ? item : { ...item, json: { ...item.json, outcome: 'expired', expiredAt: hold.until ? new Date(hold.until).toISOString() : null } }));
+		const input = this.getExecuteData().data.main;
+		input[0] = expired;
+		await this.putExecutionToWait(hold.until ? new Date(hold.until) : WAIT_INDEFINITELY);
+		return [expired];
 	}
+}
+
+/** The hold every item's task records: this run, this node, the limit, and its signed address. */
+function holdFor(fn: IExecuteFunctions, wait: 'required' | 'optionalWithLimit'): Omit<TaskHoldInput, 'item'> {
+	let until: number | null = null;
+	if (wait === 'optionalWithLimit') {
+		const amount = Number(fn.getNodeParameter('limitAmount', 0, 1));
+		if (!Number.isFinite(amount) || amount <= 0) {
+			throw toNodeError(fn.getNode(), invalid('limitAmount', `limitAmount: the pending limit must be more than 0; got ${amount}`), 0);
+		}
+		until = Date.now() + amount * UNIT_MS[optionValue(fn, 'limitUnit', 0, limitUnitOptions, 'days')];
+	}
+	return {
+		id: randomUUID(),
+		executionId: fn.getExecutionId(),
+		node: fn.getNode().name,
+		until,
+		resumeUrlFor: (taskId) => fn.getSignedResumeUrl({ task: String(taskId) }),
+	};
 }
 
 function dueFrom(fn: IExecuteFunctions, i: number): DueInput {
@@ -175,5 +283,8 @@ function dueFrom(fn: IExecuteFunctions, i: number): DueInput {
 
 function assigneeFrom(fn: IExecuteFunctions, i: number): TaskAssignee {
 	const to = optionValue(fn, 'assignTo', i, assignToOptions, 'owner');
-	return to === 'member' ? { kind: 'member', member: locatorValue(fn, 'assignee', i) } : { kind: to };
+	if (to === 'member') return { kind: 'member', member: locatorValue(fn, 'assignee', i) };
+	if (to === 'pool') return { kind: 'pool', pool: fn.getNodeParameter('pool', i, '') };
+	if (to === 'field') return { kind: 'field', field: fn.getNodeParameter('assigneeField', i, '') };
+	return { kind: to };
 }

@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 import { actionMethods } from '../shared/nodeBase';
 import { runItems } from '../shared/runItems';
+import { wakeWaitingRuns } from '../shared/tasks/resume';
 import { getStages } from '../shared/stageOptions';
 import { getOpportunityStatuses } from '../shared/opportunities/listSearch';
 import { operationSubtitle } from '../shared/subtitles';
@@ -27,6 +28,7 @@ const properties: INodeProperties[] = [
 	...resources.member.description,
 	...resources.opportunity.description,
 	...resources.opportunityStatus.description,
+	...resources.task.description,
 ];
 
 export class Lead implements INodeType {
@@ -38,7 +40,7 @@ export class Lead implements INodeType {
 		version: 1,
 		// The subtitle names the chosen operation and resource by their labels.
 		subtitle: operationSubtitle(properties, 'Lead'),
-		description: 'Create, find, update and delete leads; log activities; manage stages, the team, opportunities and their statuses',
+		description: 'Create, find, update and delete leads; log activities; complete, cancel, skip and find tasks; manage stages, the team, opportunities and their statuses',
 		defaults: { name: 'Lead' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -53,6 +55,7 @@ export class Lead implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runItems(this, router(this), { access: accessOf(this) });
+		// Runs waiting for a task this run closed are woken once the closing has committed.
+		return wakeWaitingRuns(this, await runItems(this, router(this), { access: accessOf(this) }));
 	}
 }

@@ -14,9 +14,10 @@ import * as opportunity from './resources/opportunity';
 import * as opportunityStatus from './resources/opportunityStatus';
 import type { Operation, Resource } from './resources/operation';
 import * as stage from './resources/stage';
+import * as task from './resources/task';
 
 // In the order the Resource list shows them (five or more options are sorted by name).
-export const resources = { lead, opportunity, opportunityStatus, stage, member } satisfies Record<string, Resource>;
+export const resources = { lead, opportunity, opportunityStatus, stage, task, member } satisfies Record<string, Resource>;
 export type ResourceName = keyof typeof resources;
 
 export const resourceOptions = optionsFrom(Object.keys(resources) as ResourceName[], {
@@ -25,6 +26,7 @@ export const resourceOptions = optionsFrom(Object.keys(resources) as ResourceNam
 	member: 'Team Member',
 	opportunity: 'Opportunity',
 	opportunityStatus: 'Opportunity Status',
+	task: 'Task',
 });
 
 /** The operation item `i` asks for; an unknown resource or operation is an error naming that field. */
