@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
 	NodeConnectionTypes,
 	WAIT_INDEFINITELY,
+	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
@@ -9,12 +10,11 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { DUE_UNITS, invalid, TASK_TYPES, timezone, type DueInput, type TaskAssignee, type TaskHoldInput } from '../../core';
+import { describe, DUE_UNITS, invalid, TASK_TYPES, timezone, type DueInput, type TaskAssignee, type TaskHoldInput } from '../../core';
 import { leadLocator, memberLocator, priorityOptions } from '../shared/descriptions';
 import { optionsFrom, optionValue } from '../shared/options';
 import { locatorValue } from '../shared/parameters';
 import { runItems } from '../shared/runItems';
-import { toNodeError } from '../shared/errors';
 import { optionLabel } from '../shared/subtitles';
 import { actionMethods } from '../shared/nodeBase';
 import { membersById, taskOutput } from '../shared/tasks/output';
@@ -56,6 +56,9 @@ const waitOptions = optionsFrom(['required', 'optional', 'optionalWithLimit'] as
 const limitUnitOptions = optionsFrom(['minutes', 'hours', 'days'] as const, { minutes: 'Minutes', hours: 'Hours', days: 'Days' });
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 
+// Its webhooks are restart webhooks (n8n's Wait node has the same): n8n routes them to the waiting
+// run itself, nothing is registered with a third party, so there is no lifecycle to implement.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
 export class CreateLeadTask implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Create Lead Task',
@@ -220,10 +223,11 @@ export class CreateLeadTask implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const workflowTimezone = this.getTimezone();
-		// The node waits once for all its items; how is a node setting, read from item 0.
-		const wait = this.getInputData().length ? optionValue(this, 'waitForCompletion', 0, waitOptions, 'optional') : 'optional';
-		const hold = wait === 'optional' ? undefined : holdFor(this, wait);
+		// One hold for the node's run: the run goes on once every held item's task is closed.
+		const hold = holdFor(this);
 		const output = await runItems(this, async (ops, i, context) => {
+			const wait = optionValue(this, 'waitForCompletion', i, waitOptions, 'optional');
+			const until = wait === 'optionalWithLimit' ? limitFor(this, i) : null;
 			const { task, lead, assignee, holders, reason } = await ops.createTask(
 				locatorValue(this, 'lead', i),
 				{
@@ -235,40 +239,40 @@ export class CreateLeadTask implements INodeType {
 					assignee: assigneeFrom(this, i),
 					priority: optionValue(this, 'priority', i, priorityOptions, 'normal'),
 					required: wait === 'optional' ? this.getNodeParameter('required', i, true) : wait === 'required',
-					hold: hold && { ...hold, item: i },
+					hold: wait === 'optional' ? undefined : { ...hold, item: i, until },
 				},
 				context,
 			);
 			return taskOutput(task, lead, await membersById(ops), { assignee, holders, reason });
 		});
-		if (!hold) return output;
+		const held = output[0].map((item) => item.json.waiting as IDataObject | null | undefined).filter((w): w is IDataObject => Boolean(w));
+		if (held.length === 0) return output;
+		// The run waits until every held task is closed, or until the last limit if all have one.
+		const until = held.some((w) => !w.until) ? null : Math.max(...held.map((w) => Date.parse(String(w.until))));
 		// What the run hands on if the limit passes first: n8n resumes a timed-out wait by passing
 		// this node's input through, so the input becomes the "expired" items now.
-		const expired = output[0].map((item) => (item.json.error ? item : { ...item, json: { ...item.json, outcome: 'expired', expiredAt: hold.until ? new Date(hold.until).toISOString() : null } }));
-		const input = this.getExecuteData().data.main;
-		input[0] = expired;
-		await this.putExecutionToWait(hold.until ? new Date(hold.until) : WAIT_INDEFINITELY);
+		const expired = output[0].map((item) => (item.json.waiting ? { ...item, json: { ...item.json, outcome: 'expired', expiredAt: (item.json.waiting as IDataObject).until } } : item));
+		this.getExecuteData().data.main[0] = expired;
+		await this.putExecutionToWait(until ? new Date(until) : WAIT_INDEFINITELY);
 		return [expired];
 	}
 }
 
-/** The hold every item's task records: this run, this node, the limit, and its signed address. */
-function holdFor(fn: IExecuteFunctions, wait: 'required' | 'optionalWithLimit'): Omit<TaskHoldInput, 'item'> {
-	let until: number | null = null;
-	if (wait === 'optionalWithLimit') {
-		const amount = Number(fn.getNodeParameter('limitAmount', 0, 1));
-		if (!Number.isFinite(amount) || amount <= 0) {
-			throw toNodeError(fn.getNode(), invalid('limitAmount', `limitAmount: the pending limit must be more than 0; got ${amount}`), 0);
-		}
-		until = Date.now() + amount * UNIT_MS[optionValue(fn, 'limitUnit', 0, limitUnitOptions, 'days')];
-	}
+/** What every held item's task records: this run, this node, its signed address per task. */
+function holdFor(fn: IExecuteFunctions): Omit<TaskHoldInput, 'item' | 'until'> {
 	return {
 		id: randomUUID(),
 		executionId: fn.getExecutionId(),
 		node: fn.getNode().name,
-		until,
 		resumeUrlFor: (taskId) => fn.getSignedResumeUrl({ task: String(taskId) }),
 	};
+}
+
+/** When item i's run stops waiting: its pending limit from now; ≤ 0 is refused naming the field. */
+function limitFor(fn: IExecuteFunctions, i: number): number {
+	const amount = Number(fn.getNodeParameter('limitAmount', i, 1));
+	if (!Number.isFinite(amount) || amount <= 0) throw invalid('limitAmount', `limitAmount: the pending limit must be more than 0; got ${describe(fn.getNodeParameter('limitAmount', i, 1))}`);
+	return Date.now() + amount * UNIT_MS[optionValue(fn, 'limitUnit', i, limitUnitOptions, 'days')];
 }
 
 function dueFrom(fn: IExecuteFunctions, i: number): DueInput {

@@ -23,6 +23,7 @@ import { UpdateLeadStage } from '../../nodes/UpdateLeadStage/UpdateLeadStage.nod
 import { CreateOpportunity } from '../../nodes/CreateOpportunity/CreateOpportunity.node';
 import { UpdateOpportunity } from '../../nodes/UpdateOpportunity/UpdateOpportunity.node';
 import { OpportunityTrigger } from '../../nodes/OpportunityTrigger/OpportunityTrigger.node';
+import { SendWindow } from '../../nodes/SendWindow/SendWindow.node';
 import { closeAllStores } from '../../nodes/shared/storeFromCredential';
 import { credentialsFor, rl, runNode, type Param } from '../support/nodeHarness';
 import { schemaOfItems } from '../support/outputSchema';
@@ -104,6 +105,13 @@ const leadOperations: Record<string, Record<string, () => Record<string, Param>>
 		update: () => ({ status: rl('Proposal', 'name'), statusUpdateFields: { name: 'Proposal sent' } }),
 		reorder: () => ({ statusOrder: 'Active, Won' }),
 	},
+	task: {
+		complete: () => ({ taskId: String(taskId), closedBy: rl(String(memberId)) }),
+		cancel: () => ({ taskId: String(taskId), closedBy: rl('') }),
+		skip: () => ({ taskId: String(taskId), closedBy: rl('') }),
+		get: () => ({ taskId: String(taskId) }),
+		getMany: () => ({ returnAll: true, taskFilters: { leadId: String(leadId), status: 'any' } }),
+	},
 	member: {
 		getMany: () => ({ activeOnly: false }),
 		create: () => ({ name: 'Bo', email: 'bo@example.com', active: true }),
@@ -111,6 +119,7 @@ const leadOperations: Record<string, Record<string, () => Record<string, Param>>
 	},
 };
 let leadToDelete = 0;
+let taskId = 0;
 
 /** The action nodes without resources: parameters for one real run each. */
 const actionNodes: Array<[string, INodeType, () => Record<string, Param>]> = [
@@ -123,6 +132,11 @@ const actionNodes: Array<[string, INodeType, () => Record<string, Param>]> = [
 		() => ({ lead: lead(), value: '980', ownerMode: 'leadOwner', additionalFields: { currency: 'USD', confidence: 40, closeInDays: 30, note: 'Upsell', custom: { field: [{ name: 'plan', value: 'team' }] } } }),
 	],
 	['UpdateOpportunity', new UpdateOpportunity(), () => ({ lead: lead(), opportunity: 'oldest', updateFields: { status: rl('Won', 'name'), value: '1300' }, overwrite: true })],
+	[
+		'SendWindow',
+		new SendWindow(),
+		() => ({ windowName: 'Always open', hours: { open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00' }] }, windowTimezone: 'UTC', blackouts: {}, timezoneFrom: 'window' }),
+	],
 	['AssignLead', new AssignLead(), () => ({ lead: lead(), mode: 'roundRobin', poolName: 'Inbound', poolMembers: { members: [{ member: rl(String(memberId)), weight: 1 }] }, reassign: true, whenAssigned: 'overwrite' })],
 ];
 
@@ -150,6 +164,7 @@ describe('Lead: one schema per resource and operation', () => {
 		if (resource === 'lead' && operation === 'getNotes') await store.transaction((t) => t.createNote(leadId, { content: 'First call went well', pinned: false }));
 		if (resource === 'lead' && operation === 'getTasks') await runNode(new CreateLeadTask(), { params: actionNodes[1][2](), credentials });
 		if (resource === 'lead' && operation === 'delete') leadToDelete = (await store.transaction((t) => t.createLead({ name: 'To delete' }))).id;
+		if (resource === 'task' && operation !== 'getMany') taskId = (await store.transaction((t) => t.createTask(leadId, { type: 'call', description: 'Call back', assignee: { kind: 'owner' } }))).task.id;
 		if (resource === 'opportunity' && operation === 'delete') opportunityToDelete = (await store.transaction((t) => t.createOpportunity(leadId, {}))).opportunity.id;
 		const [out] = await runNode(node, { params: { resource, operation, ...leadOperations[resource][operation]() }, credentials });
 		check(schemaFile('Lead', resource, operation), out.map((o) => o.json));

@@ -34,7 +34,7 @@ forEachBackend((backend) => {
 	const kit = actionNodeKit(node, backend);
 
 	it('an unknown resource is an error naming the field, and writes nothing', async () => {
-		await kit.refuses({ resource: 'deal', operation: 'create', name: 'X' }, /^Item 0, field "resource": resource must be one of lead, opportunity, opportunityStatus, stage, member; got "deal"$/);
+		await kit.refuses({ resource: 'deal', operation: 'create', name: 'X' }, /^Item 0, field "resource": resource must be one of lead, opportunity, opportunityStatus, stage, task, member; got "deal"$/);
 	});
 
 	it.each([
