@@ -209,7 +209,50 @@ async function closeThreeWays(b: Backend, held: Awaited<ReturnType<typeof holdFo
 	for (const member of b.members) expect((await b.store.read((t) => t.findTasks({ assignee: member, status: 'open', leadId: leads.byCall }))).items).toEqual([]);
 }
 
+/**
+ * A Send Window that opens two minutes from now (UTC, every day) holds a manual run in n8n's
+ * waiting state and releases it once open; the run's output says when and why.
+ */
+async function sendWindowCase(b: Backend) {
+	const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+	const opens = Math.ceil((Date.now() + 90_000) / 60_000) * 60_000;
+	const to = new Date(opens).getUTCHours() === 23 ? '24:00' : hhmm(opens + 3_600_000);
+	const wf = await instance.api.createWorkflow({
+		name: `send window (${b.name})`,
+		nodes: [
+			node(b, 'Start', 'n8n-nodes-base.manualTrigger', {}, 0),
+			node(b, 'Window', `${PKG}.sendWindow`, { windowName: 'Soon', windowTimezone: 'UTC', hours: { open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: hhmm(opens), to }] } }, 220),
+		],
+		connections: { Start: { main: [[{ node: 'Window', type: 'main', index: 0 }]] } },
+		settings: {},
+	});
+	await instance.api.runManually(wf.id, 'Start');
+	const deadline = Date.now() + 30_000;
+	while (!(await instance.api.listExecutions(wf.id)).some((e) => e.status === 'waiting')) {
+		if (Date.now() > deadline) throw new Error('the send window did not hold the run');
+		await sleep(250);
+	}
+	return async () => {
+		// A waiting run has stoppedAt set too: wait for it to leave the waiting state.
+		const until = Date.now() + 200_000;
+		let run = (await instance.api.listExecutions(wf.id, true))[0];
+		while (run.status === 'waiting' && Date.now() < until) {
+			await sleep(1000);
+			run = (await instance.api.listExecutions(wf.id, true))[0];
+		}
+		expect(run.status).toBe('success');
+		expect(Date.parse(run.stoppedAt!)).toBeGreaterThanOrEqual(opens);
+		expect(run.data.resultData.runData['Window'].at(-1).data.main[0][0].json.sendWindow).toMatchObject({
+			name: 'Soon',
+			open: false,
+			releasedAt: new Date(opens).toISOString(),
+			reason: expect.stringMatching(/outside the send window "Soon": held until it opens/),
+		});
+	};
+}
+
 test('held runs wait with no note, live through a restart, and go on when their task is closed (Lead node, link, logged call) or the limit passes, on both stores', async () => {
+	const windowHeld = await sendWindowCase(backends[0]);
 	const held = await Promise.all(backends.map(holdFour));
 	await instance.n8n.restart();
 	await Promise.all(backends.map((b, k) => closeThreeWays(b, held[k])));
@@ -221,4 +264,6 @@ test('held runs wait with no note, live through a restart, and go on when their 
 		expect(taskOut(byLimit)).toMatchObject({ id: tasks.byLimit.id, outcome: 'expired', status: 'open', expiredAt: new Date(tasks.byLimit.hold!.until!).toISOString() });
 		expect((await notes(b, leads.byLimit)).map((n) => n.content)).toEqual([`Task ${tasks.byLimit.id}: expired`]);
 	}
+	// 5. The send window let its run go once it opened (it too waited across the restart).
+	await windowHeld();
 });
