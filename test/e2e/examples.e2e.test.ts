@@ -3,10 +3,10 @@
 // those that need no outside account run end to end, set up the way `npm start` sets them up
 // (scripts/lib/leadDesk.js), with the waits shortened from hours to seconds.
 import path from 'node:path';
-import { openLeadStore, type LeadStore } from '../../core';
+import { openLeadStore, type LeadStore, type Task } from '../../core';
 import { loadExamples, needsOutsideAccount } from '../../scripts/lib/examples';
 import { DEMO_POOL, DEMO_TEAM, ensureExamples, seedStore, type DeskWorkflow, type ExampleFile } from '../../scripts/lib/leadDesk';
-import { repoRoot, START_WITH_PACKAGE_TIMEOUT_MS, startN8nWithPackage, type PackageInstance } from './harness';
+import { repoRoot, sleep, START_WITH_PACKAGE_TIMEOUT_MS, startN8nWithPackage, type Execution, type PackageInstance } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -69,33 +69,51 @@ describe('run end to end, as npm start sets them up', () => {
 		]);
 	});
 
-	test('a form sent from Facebook Ads becomes a lead, gets a Sales owner and a call task, and is reassigned when nobody calls', async () => {
+	test('a form sent from Facebook Ads becomes a lead with a Sales owner and a held call task; not called within the limit it is reassigned, called in time it stays', async () => {
 		const speed = byFile('2-speed-to-lead.json');
-		const before = (await instance.api.listExecutions(speed.id)).length;
 		await sendForm({ Name: 'Kim Form', Email: 'Kim@Example.com', Phone: '+49 30 1234', Company: 'Acme', 'How did you find us?': 'Facebook Ads' });
 		await sendForm({ Name: 'Lou Google', Email: 'lou@example.com', Phone: '', Company: '', 'How did you find us?': 'Google' });
+		await sendForm({ Name: 'Cal Caller', Email: 'cal@example.com', Phone: '+49 30 5678', Company: '', 'How did you find us?': 'Facebook Ads' });
 
-		const capture = await instance.api.waitForExecutions(byFile('1-capture-leads-from-a-form.json').id, 2, 30_000);
-		expect(capture.map((e) => e.status)).toEqual(['success', 'success']);
-		const runs = await instance.api.waitForExecutions(speed.id, before + 1, 60_000);
-		expect(runs.slice(before).map((e) => e.status)).toEqual(['success']);
-
-		const kim = (await store.read((t) => t.findLeads())).items.find((l) => l.email === 'kim@example.com')!;
+		const capture = await instance.api.waitForExecutions(byFile('1-capture-leads-from-a-form.json').id, 3, 30_000);
+		expect(capture.map((e) => e.status)).toEqual(['success', 'success', 'success']);
+		const leads = (await store.read((t) => t.findLeads())).items;
+		const kim = leads.find((l) => l.email === 'kim@example.com')!;
+		const cal = leads.find((l) => l.email === 'cal@example.com')!;
 		expect(kim).toMatchObject({ name: 'Kim Form', source: 'Facebook Ads', custom: { company: 'Acme' } });
-		// Only the Facebook Ads lead ran: Lou came from Google.
-		const runData = runs[before].data.resultData.runData;
-		expect(runData['New Facebook Ads lead'][0].data.main[0][0].json.lead.id).toBe(kim.id);
+
+		// Cal is called in time: the rep opens the call task's completion link while the run waits.
+		const calTask = await heldTask(store, speed.id, cal.id);
+		expect((await fetch(calTask.hold!.resumeUrl!)).status).toBe(200);
+		// Kim is not: the run goes on when the (shortened) limit passes; n8n checks waits once a minute.
+		const runs = await endedRuns(speed.id, [kim.id, cal.id], 150_000);
+		// Only the Facebook Ads leads ran: Lou came from Google.
+		expect(runs.map((e) => [leadOf(e), e.status]).sort()).toEqual([[kim.id, 'success'], [cal.id, 'success']].sort());
+		const runData = runs.find((e) => leadOf(e) === kim.id)!.data.resultData.runData;
+		expect(runData['Call within 1 hour'].at(-1).data.main[0][0].json).toMatchObject({ outcome: 'expired', status: 'open' });
 		const first = runData['Assign to Sales'][0].data.main[0][0].json.member.name;
 		const second = runData['Reassign in Sales'][0].data.main[0][0].json.member.name;
 		expect(DEMO_TEAM.map((m) => m.name)).toContain(first);
 		expect(second).not.toBe(first);
 
 		const [tasks, notes, lead] = await store.read(async (t) => [await t.listTasks(kim.id), await t.listNotes(kim.id), await t.getLead(kim.id)] as const);
-		expect(tasks.map((task) => task.description).sort()).toEqual(['Call now (reassigned)', 'Call within 1 hour']);
+		expect(tasks.map((task) => [task.description, task.status]).sort()).toEqual([
+			['Call now (reassigned)', 'open'],
+			['Call within 1 hour', 'open'],
+		]);
 		expect(notes.map((n) => n.content)).toEqual([`Not called within 1 hour: reassigned from ${first} to ${second}.`]);
 		expect(lead.owner?.name).toBe(second);
 		expect((await store.read((t) => t.getPool(DEMO_POOL))).name).toBe(DEMO_POOL);
-	});
+
+		const calRun = runs.find((e) => leadOf(e) === cal.id)!.data.resultData.runData;
+		expect(calRun['Call within 1 hour'].at(-1).data.main[0][0].json).toMatchObject({ outcome: 'completed', status: 'done' });
+		expect(Object.keys(calRun)).toContain('Called in time');
+		expect(Object.keys(calRun)).not.toContain('Reassign in Sales');
+		const [calTasks, calNotes, calLead] = await store.read(async (t) => [await t.listTasks(cal.id), await t.listNotes(cal.id), await t.getLead(cal.id)] as const);
+		expect(calTasks.map((task) => [task.description, task.status])).toEqual([['Call within 1 hour', 'done']]);
+		expect(calNotes).toEqual([]);
+		expect(calLead.owner?.name).toBe(calRun['Assign to Sales'][0].data.main[0][0].json.member.name);
+	}, 240_000);
 
 	test('a lead moved to Qualified gets an opportunity, a proposal task for its owner and a note with its previous stage', async () => {
 		const qualified = byFile('4-qualified-lead-handoff.json');
@@ -125,11 +143,46 @@ test('only the re-engage example needs an outside account (SMTP), and its sticky
 	expect(notes).toContain('SMTP');
 });
 
-/** The examples with every Wait shortened to 2 seconds (n8n keeps waits under 65 s in memory). */
+/**
+ * The examples with every Wait shortened to 2 seconds (n8n keeps waits under 65 s in memory) and
+ * every task's pending limit to 1 minute (n8n checks longer waits once a minute).
+ */
 function withShortWaits(example: ExampleFile): ExampleFile {
 	const workflow = structuredClone(example.workflow);
-	for (const node of workflow.nodes) if (node.type === 'n8n-nodes-base.wait') node.parameters = { amount: 2, unit: 'seconds' };
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.wait') node.parameters = { amount: 2, unit: 'seconds' };
+		if (node.parameters.waitForCompletion === 'optionalWithLimit') Object.assign(node.parameters, { limitAmount: 1, limitUnit: 'minutes' });
+	}
 	return { ...example, workflow };
+}
+
+/** The lead a speed-to-lead run was triggered for. */
+function leadOf(execution: Execution): number {
+	return execution.data.resultData.runData['New Facebook Ads lead'][0].data.main[0][0].json.lead.id;
+}
+
+/** The workflow's runs for these leads once all have ended (a waiting run has a stop time too). */
+async function endedRuns(workflowId: string, leadIds: number[], timeoutMs: number): Promise<Execution[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const all = await instance.api.listExecutions(workflowId, true);
+		const ended = all.filter((e) => e.stoppedAt && e.status !== 'waiting');
+		if (leadIds.every((id) => ended.some((e) => leadOf(e) === id))) return ended;
+		if (Date.now() > deadline) throw new Error(`runs of ${workflowId} after ${timeoutMs} ms: ${all.map((e) => `${e.id}:${e.status}`).join(', ')}`);
+		await sleep(1_000);
+	}
+}
+
+/** The held call task of this lead, once its speed-to-lead run waits in n8n. */
+async function heldTask(store: LeadStore, workflowId: string, leadId: number): Promise<Task> {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const [task] = await store.read((t) => t.listTasks(leadId));
+		const waiting = (await instance.api.listExecutions(workflowId, true)).some((e) => e.status === 'waiting' && leadOf(e) === leadId);
+		if (task?.hold?.resumeUrl && waiting) return task;
+		if (Date.now() > deadline) throw new Error(`no held task for lead ${leadId}`);
+		await sleep(250);
+	}
 }
 
 /** Submits the capture form as a browser does (multipart, the fields in the form's order). */
