@@ -9,6 +9,7 @@ import {
 	DUE_UNITS,
 	FILTER_OPERATORS,
 	LOGGABLE_ACTIVITY_KINDS,
+	OPPORTUNITY_STATUS_KINDS,
 	PRIORITIES,
 	STAGE_KINDS,
 	STALE_MODES,
@@ -50,7 +51,7 @@ forEachBackend((backend) => {
 		const owner = await kit.member('Olga');
 		const leadId = await kit.lead({ owner: owner.id });
 		const items = [{ ...triggerItem(leadId), assignTo: 'none' }, { ...triggerItem(leadId), assignTo: 'nobody' }];
-		await kit.refuses(params(), /^Item 1, field "assignTo": assignTo must be one of member, none, owner; got "nobody"$/, items);
+		await kit.refuses(params(), /^Item 1, field "assignTo": assignTo must be one of field, pool, member, none, owner; got "nobody"$/, items);
 		expect(await kit.store.read((t) => t.listTasks(leadId))).toEqual([]);
 	});
 
@@ -61,7 +62,7 @@ forEachBackend((backend) => {
 		const [out] = await kit.run(params(), items, { continueOnFail: true });
 		expect(out[0].json).toMatchObject({ leadId, assigneeId: null });
 		expect(out[1]).toEqual({
-			json: { error: 'Item 1, field "assignTo": assignTo must be one of member, none, owner; got "nobody"', field: 'assignTo' },
+			json: { error: 'Item 1, field "assignTo": assignTo must be one of field, pool, member, none, owner; got "nobody"', field: 'assignTo' },
 			pairedItem: { item: 1 },
 		});
 		const tasks = await kit.store.read((t) => t.listTasks(leadId));
@@ -78,7 +79,7 @@ forEachBackend((backend) => {
 
 	it('an options value is matched exactly: "Owner" is not "owner"', async () => {
 		const leadId = await kit.lead();
-		await kit.refuses(params({ assignTo: 'Owner' }), /field "assignTo": assignTo must be one of member, none, owner; got "Owner"$/, [triggerItem(leadId)]);
+		await kit.refuses(params({ assignTo: 'Owner' }), /field "assignTo": assignTo must be one of field, pool, member, none, owner; got "Owner"$/, [triggerItem(leadId)]);
 	});
 });
 
@@ -101,7 +102,7 @@ describe('option lists are the core enums, labelled', () => {
 		['Create Lead Task: Unit', new CreateLeadTask(), 'dueUnit', DUE_UNITS],
 		['Create Lead Task: Priority', new CreateLeadTask(), 'priority', PRIORITIES],
 		['Assign Lead: If Already Assigned', new AssignLead(), 'whenAssigned', WHEN_ASSIGNED],
-		['Lead: Log Activity kind, stage kind', new Lead(), 'kind', null],
+		['Lead: Log Activity kind, stage kind, opportunity status kind', new Lead(), 'kind', null],
 		['Lead: Direction', new Lead(), 'direction', DIRECTIONS],
 		['Lead: Priority (create, update, filters)', new Lead(), 'priority', PRIORITIES],
 		['Stale Lead Trigger: Inactive Period', new StaleLeadTrigger(), 'inactivePeriod', STALE_MODES],
@@ -109,7 +110,7 @@ describe('option lists are the core enums, labelled', () => {
 		const found = find(node, name);
 		expect(found.length).toBeGreaterThan(0);
 		for (const p of found) {
-			const expected = enumValues ?? (values(p).includes('won') ? STAGE_KINDS : LOGGABLE_ACTIVITY_KINDS);
+			const expected = enumValues ?? (values(p).includes('active') ? OPPORTUNITY_STATUS_KINDS : values(p).includes('won') ? STAGE_KINDS : LOGGABLE_ACTIVITY_KINDS);
 			expect(values(p)).toEqual(sorted(expected));
 		}
 	});
