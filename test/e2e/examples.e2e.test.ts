@@ -107,7 +107,7 @@ describe('run end to end, as npm start sets them up', () => {
 
 		const calRun = runs.find((e) => leadOf(e) === cal.id)!.data.resultData.runData;
 		expect(calRun['Call within 1 hour'].at(-1).data.main[0][0].json).toMatchObject({ outcome: 'completed', status: 'done' });
-		expect(Object.keys(calRun)).toContain('Called in time');
+		expect(Object.keys(calRun)).toContain('Call done in time');
 		expect(Object.keys(calRun)).not.toContain('Reassign in Sales');
 		const [calTasks, calNotes, calLead] = await store.read(async (t) => [await t.listTasks(cal.id), await t.listNotes(cal.id), await t.getLead(cal.id)] as const);
 		expect(calTasks.map((task) => [task.description, task.status])).toEqual([['Call within 1 hour', 'done']]);
