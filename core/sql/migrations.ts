@@ -285,6 +285,80 @@ export const MIGRATIONS: Migration[] = [
 			`CREATE UNIQUE INDEX send_windows_name ON send_windows (lower(name))`,
 		],
 	},
+	{
+		version: 8,
+		name: 'round-robin assignment as one server-side function (PostgreSQL)',
+		statements: [],
+		// A whole round-robin assignment in the statement that locks the lead (core/store/assign.ts):
+		// the pool read, the definition checked against it, the turn, the owner, the history row and
+		// the lead.assigned event, in as few statements as it can run.
+		// It returns no row, having written nothing, for every case it does not take (no such pool,
+		// a definition that changes the pool, nobody eligible, a repeat, a skip): the caller then
+		// goes the statement-by-statement way, which raises the errors and handles the rest.
+		postgres: [
+			`CREATE OR REPLACE FUNCTION lead_round_robin_assign(
+				p_lead BIGINT, p_owner BIGINT, p_skip_owned BOOLEAN, p_pool_name TEXT, p_defined BOOLEAN,
+				p_ids BIGINT[], p_weights INT[], p_reassign BOOLEAN, p_now BIGINT, p_actor JSONB, p_depth INT)
+			RETURNS TABLE (r_winner BIGINT, r_pool BIGINT, r_pool_name TEXT, r_member JSONB)
+			LANGUAGE plpgsql AS $$
+			DECLARE
+				v_pool BIGINT;
+				v_name TEXT;
+				v_ids BIGINT[];
+				v_weights INT[];
+				v_eligible BIGINT[];
+				v_previous BIGINT;
+				v_winner BIGINT;
+			BEGIN
+				IF p_skip_owned AND p_owner IS NOT NULL THEN
+					RETURN;
+				END IF;
+				-- Read unlocked; only the turn below locks the pool's members, so they stay locked for
+				-- the turn, the three writes and the commit, not for these reads.
+				SELECT p.id, p.name INTO v_pool, v_name FROM pools p WHERE lower(p.name) = lower(p_pool_name);
+				IF v_pool IS NULL THEN
+					RETURN;
+				END IF;
+				SELECT array_agg(pm.member_id ORDER BY pm.member_id) FILTER (WHERE pm.active),
+					array_agg(pm.weight ORDER BY pm.member_id) FILTER (WHERE pm.active),
+					array_agg(pm.member_id ORDER BY pm.member_id) FILTER (WHERE pm.active AND m.active)
+				INTO v_ids, v_weights, v_eligible
+				FROM pool_members pm JOIN members m ON m.id = pm.member_id WHERE pm.pool_id = v_pool;
+				-- A definition (ids and weights in id order) must be the pool's active members as stored.
+				IF v_eligible IS NULL OR (p_defined AND (v_ids IS DISTINCT FROM p_ids OR v_weights IS DISTINCT FROM p_weights)) THEN
+					RETURN;
+				END IF;
+				IF NOT p_reassign THEN
+					SELECT a.member_id INTO v_previous FROM assignments a
+					WHERE a.lead_id = p_lead AND a.pool_id = v_pool AND a.mode = 'round_robin' ORDER BY a.id DESC LIMIT 1;
+					IF v_previous = ANY (v_eligible) THEN
+						RETURN;
+					END IF;
+				END IF;
+				-- One turn of smooth weighted round robin (as lead_round_robin_turn, migration 5) in one
+				-- statement: it locks the members' rows in id order, and a locked row is read as its
+				-- latest version, so the credits are the ones the previous turn committed. Members
+				-- deactivated meanwhile are left out.
+				WITH locked AS MATERIALIZED (
+					SELECT pm.member_id, pm.weight, pm.credit FROM pool_members pm JOIN members m ON m.id = pm.member_id
+					WHERE pm.pool_id = v_pool AND pm.member_id = ANY (v_eligible) AND pm.active AND m.active
+					ORDER BY pm.member_id FOR UPDATE OF pm),
+				pick AS (SELECT l.member_id, SUM(l.weight) OVER () AS total FROM locked l ORDER BY l.credit + l.weight DESC, l.member_id LIMIT 1),
+				credits AS (UPDATE pool_members pm SET credit = pm.credit + pm.weight - CASE WHEN pm.member_id = pick.member_id THEN pick.total ELSE 0 END
+					FROM pick, locked l WHERE pm.pool_id = v_pool AND pm.member_id = l.member_id)
+				SELECT pick.member_id INTO v_winner FROM pick;
+				IF v_winner IS NULL THEN
+					RETURN;
+				END IF;
+				WITH owner AS (UPDATE leads SET owner_id = v_winner, updated_at = p_now WHERE id = p_lead AND owner_id IS DISTINCT FROM v_winner),
+				history AS (INSERT INTO assignments (lead_id, member_id, pool_id, mode, at) VALUES (p_lead, v_winner, v_pool, 'round_robin', p_now))
+				INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
+				VALUES ('lead.assigned', p_lead, p_now, p_actor, p_depth,
+					jsonb_build_object('memberId', v_winner, 'previousOwnerId', p_owner, 'poolId', v_pool, 'mode', 'round_robin'));
+				RETURN QUERY SELECT v_winner, v_pool, v_name, to_jsonb(m) FROM members m WHERE m.id = v_winner;
+			END $$`,
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

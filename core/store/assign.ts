@@ -11,10 +11,21 @@ import type { Lead, Member, MemberRef, WriteContext } from '../model';
 import { pickNext } from '../rotation/smoothWeighted';
 import { oneOf } from '../validation';
 import type { Statement } from '../sql/SqlDriver';
-import { assignmentStatements, getLead, lockLead } from './leads';
+import { assignmentStatements, getLead, lockLead, parseLeadId } from './leads';
 import { resolveMember } from './members';
-import { definitionMatches, lockPool, nobodyEligible, parsePoolDefinition, resolveParsed, upsertPool, type PoolDefinition, type PoolMember } from './pools';
-import { toMember, type Row } from './rows';
+import {
+	definitionMatches,
+	keyOf,
+	lockPool,
+	nobodyEligible,
+	parsePoolDefinition,
+	resolveParsed,
+	upsertPool,
+	type ParsedPoolDefinition,
+	type PoolDefinition,
+	type PoolMember,
+} from './pools';
+import { LEAD_LOCK_SELECT, toLead, toMember, type Row } from './rows';
 import type { Tx } from './Tx';
 
 export const WHEN_ASSIGNED = ['skip', 'overwrite'] as const;
@@ -95,7 +106,14 @@ async function assignRoundRobin(
 	const when = whenAssigned(options.whenAssigned);
 	const reassign = options.reassign === true || options.reassign === 'true';
 	const parsed = parsePoolDefinition(options.pool);
-	const lead = await lockLead(tx, leadId);
+	const server = tx.s.dialect === 'postgres';
+	let lead: Lead | undefined;
+	if (server) {
+		const done = await serverAssign(tx, leadId, parsed, reassign, when, context);
+		if ('member' in done) return done;
+		lead = done.lead;
+	}
+	lead ??= await lockLead(tx, leadId);
 	// Skipping changes nothing at all, not even the pool's definition (still checked in full).
 	const skip = when === 'skip' ? skipped(lead) : null;
 	if (skip) {
@@ -104,9 +122,9 @@ async function assignRoundRobin(
 	}
 
 	// SQLite (one writer): the pool's members, credits and what it gave this lead before, read
-	// once. PostgreSQL: the same read without a lock; the turn itself locks the pool (see
-	// below) unless the definition changes the pool, which locks and re-reads it first.
-	const server = tx.s.dialect === 'postgres';
+	// once. PostgreSQL, in the cases serverAssign leaves here: the same read without a lock; the
+	// turn itself locks the pool (see below) unless the definition changes the pool, which locks
+	// and re-reads it first.
 	const seen = (await lockPool(tx, parsed.name, lead.id, { lock: !server })) ?? null;
 	const definition = await resolveParsed(tx, parsed, seen?.members.map((m) => m.member));
 	if (definition.members && !definition.members.some((m) => m.member.active)) throw nobodyEligible(definition.name, definition.members);
@@ -137,6 +155,54 @@ async function assignRoundRobin(
 	];
 	const winner = eligible.find((m) => m.member.id === pick.winner)!.member;
 	return { ...(await setOwner(tx, lead, winner, pool, 'round_robin', context, [credits])), repeated: false };
+}
+
+/**
+ * PostgreSQL, the common case in one statement (one round trip besides BEGIN and COMMIT): it
+ * locks the lead, and lead_round_robin_assign (migration 8) checks the pool against the
+ * definition and takes the turn, writing owner, history and event. The function declines, having
+ * written nothing, whatever it does not take (a skip, a repeat, a definition that changes the
+ * pool, no such pool or nobody eligible); the caller then goes on with the lead locked here.
+ */
+async function serverAssign(
+	tx: Tx,
+	leadId: unknown,
+	parsed: ParsedPoolDefinition,
+	reassign: boolean,
+	when: WhenAssigned,
+	context: WriteContext,
+): Promise<AssignResult | { lead?: Lead }> {
+	const id = parseLeadId(leadId);
+	// The definition as ids and weights in id order. References by email, or not ids at all, go
+	// the slow way (which resolves them, or names the bad one in its error).
+	const entries = parsed.entries?.map((e) => ({ id: keyOf(e.ref), weight: e.weight })).sort((a, b) => Number(a.id) - Number(b.id)) ?? [];
+	if (entries.some((e, i) => typeof e.id !== 'number' || e.id === entries[i - 1]?.id)) return {};
+	const now = tx.now();
+	const row = await tx.s.get<Row>(
+		`WITH x AS MATERIALIZED (${LEAD_LOCK_SELECT} WHERE l.id = $1 FOR UPDATE OF l)
+		SELECT x.*, r.r_winner, r.r_pool, r.r_pool_name, r.r_member FROM x LEFT JOIN LATERAL lead_round_robin_assign(
+			x.id, x.owner_id, $2::boolean, $3::text, $4::boolean, $5::bigint[], $6::int[], $7::boolean, $8::bigint, $9::jsonb, $10::int) r ON true`,
+		[
+			id,
+			when === 'skip',
+			parsed.name,
+			parsed.entries !== null,
+			entries.map((e) => e.id),
+			entries.map((e) => e.weight),
+			reassign,
+			now,
+			JSON.stringify(context.actor ?? { kind: 'system' }),
+			context.causationDepth ?? 0,
+		],
+	);
+	if (!row) return {};
+	const lead = toLead(row);
+	if (row.r_winner === null || row.r_winner === undefined) return { lead };
+	await tx.s.signalEvents();
+	const member = toMember(row.r_member as Row);
+	const changed = lead.owner?.id !== member.id;
+	const after = changed ? { ...lead, owner: { id: member.id, name: member.name, email: member.email, active: member.active }, updatedAt: now } : lead;
+	return { lead: after, member, pool: { id: Number(row.r_pool), name: String(row.r_pool_name) }, changed, repeated: false };
 }
 
 /**

@@ -106,7 +106,7 @@ export async function resolveParsed(tx: Tx, parsed: ParsedPoolDefinition, known:
 }
 
 /** A member reference's key: an id, or a lower-case email; null when it is neither. */
-function keyOf(ref: unknown): number | string | null {
+export function keyOf(ref: unknown): number | string | null {
 	const r = ref as { id?: unknown; email?: unknown };
 	const key = typeof ref === 'object' && ref !== null ? (r.id ?? r.email) : ref;
 	if (typeof key === 'number' && Number.isSafeInteger(key)) return key;
