@@ -19,6 +19,12 @@ export interface SqlSession {
 	runAll(statements: readonly Statement[]): Promise<void>;
 	/** Runs fn in a savepoint: if fn throws, its writes are undone and the transaction goes on. */
 	savepoint<T>(fn: () => Promise<T>): Promise<T>;
+	/**
+	 * Whether one statement may write many items' changes at once. False when the transaction
+	 * runs again item by item, each in a real savepoint, because an item failed after writing:
+	 * then each item's own error must come from its own statements.
+	 */
+	readonly bulk: boolean;
 	/** Says that this transaction wrote events, so listeners are woken once it commits. */
 	signalEvents(): Promise<void>;
 }
@@ -67,6 +73,55 @@ export function savepointRunner(exec: (sql: string) => Promise<unknown>) {
 			depth--;
 		}
 	};
+}
+
+/** An optimistic savepoint's work failed after writing: the transaction runs again with real ones. */
+export class NeedsSavepoints extends Error {
+	constructor(readonly cause: unknown) {
+		super('an item failed after writing; running the transaction again with savepoints');
+	}
+}
+
+/**
+ * SqlSession.savepoint for one attempt at a transaction. Savepoints cost statements per item,
+ * so unless `strict` the outermost one is optimistic: nothing is sent, and if its work fails
+ * having left nothing to undo (`dirt()` unchanged: bad input caught before any write, the
+ * common failure) nothing needs undoing. If it fails after a write, `doom` gets a
+ * NeedsSavepoints, and the driver runs the transaction again from the start, strict: each
+ * item in a real savepoint.
+ */
+export function optimisticSavepoint(
+	exec: (sql: string) => Promise<unknown>,
+	strict: boolean,
+	dirt: () => number,
+	doom: (error: NeedsSavepoints) => void,
+) {
+	const real = savepointRunner(exec);
+	let depth = 0;
+	return async <T>(fn: () => Promise<T>): Promise<T> => {
+		if (strict || depth > 0) return real(fn);
+		const before = dirt();
+		depth++;
+		try {
+			return await fn();
+		} catch (error) {
+			if (dirt() !== before) doom(new NeedsSavepoints(error));
+			throw error;
+		} finally {
+			depth--;
+		}
+	};
+}
+
+/**
+ * What a failed attempt throws, given the error that ended it and the attempt's doom: 'again'
+ * when the transaction must run again strict. An item that failed after writing and then
+ * failed the work as a whole (no "continue on fail": its error, wrapped, ends the work):
+ * everything is rolled back anyway, so that failure stands with no second run.
+ */
+export function afterFailedAttempt(error: unknown, doomed: unknown): unknown {
+	if (doomed instanceof NeedsSavepoints) return error === doomed || error === doomed.cause ? 'again' : error;
+	return doomed ?? error;
 }
 
 /** Several writes as one PostgreSQL statement: each a data-modifying CTE, parameters renumbered. */

@@ -5,7 +5,15 @@
 import { createHash } from 'node:crypto';
 import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
 import { conflict, unavailable } from '../errors';
-import { combineWrites, savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
+import {
+	afterFailedAttempt,
+	combineWrites,
+	NeedsSavepoints,
+	optimisticSavepoint,
+	type SqlDriver,
+	type SqlSession,
+	type TransactionOptions,
+} from './SqlDriver';
 
 export interface PostgresConfig {
 	host: string;
@@ -83,27 +91,22 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 	 * even when a savepoint caught it (an item under "continue on fail"): it is rolled back and
 	 * run again, never committed with that item reported as failed.
 	 *
-	 * Savepoints cost two round trips per item, so the outermost one is optimistic unless
-	 * `strict`: no SAVEPOINT is sent, and if its work fails having written nothing (bad input
-	 * caught before any write, the common failure), there is nothing to undo. If it fails after
-	 * a write, or a statement failed (PostgreSQL then refuses the rest of the transaction), the
-	 * transaction is doomed and runs again from the start with real savepoints.
+	 * Savepoints are optimistic unless `strict` (SqlDriver.optimisticSavepoint): an item that
+	 * wrote, or whose statement failed (PostgreSQL then refuses the rest of the transaction),
+	 * and then failed, has the transaction run again with real savepoints.
 	 */
 	const session = (client: PoolClient, markEvents: () => Promise<void>, doom: (error: unknown) => void, strict: boolean): SqlSession => {
-		let writes = 0;
-		let failures = 0;
-		let depth = 0;
+		let dirt = 0; // writes sent and statements failed
 		const query = async (config: QueryConfig) => {
-			if (!/^\s*SELECT\b/i.test(config.text)) writes++;
+			if (!/^\s*SELECT\b/i.test(config.text)) dirt++;
 			try {
 				return await client.query(config);
 			} catch (error) {
-				failures++;
+				dirt++;
 				if (retryable(error)) doom(error);
 				throw error;
 			}
 		};
-		const realSavepoint = savepointRunner((sql) => query({ text: sql }));
 		return {
 			dialect: 'postgres',
 			all: async <T>(sql: string, params: readonly unknown[] = []) => (await query(statement(sql, params))).rows as T[],
@@ -114,19 +117,8 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 				const [sql, params] = combineWrites(statements);
 				await query(statement(sql, params));
 			},
-			savepoint: async <T>(fn: () => Promise<T>): Promise<T> => {
-				if (strict || depth > 0) return realSavepoint(fn);
-				const [writesBefore, failuresBefore] = [writes, failures];
-				depth++;
-				try {
-					return await fn();
-				} catch (error) {
-					if (writes > writesBefore || failures > failuresBefore) doom(new NeedsSavepoints(error));
-					throw error;
-				} finally {
-					depth--;
-				}
-			},
+			savepoint: optimisticSavepoint((sql) => query({ text: sql }), strict, () => dirt, doom),
+			bulk: !strict,
 			signalEvents: markEvents,
 		};
 	};
@@ -159,10 +151,8 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			} catch {
 				client.release(true); // the connection itself is broken: drop it
 			}
-			// An item failed after writing, and then the work failed as a whole: everything is rolled
-			// back anyway, so that failure stands; no second run with savepoints is needed.
-			if (doomed instanceof NeedsSavepoints && error !== doomed) throw mapConnectionError(error, location);
-			throw doomed ?? mapConnectionError(error, location);
+			const outcome = afterFailedAttempt(error, doomed);
+			throw outcome === 'again' ? doomed : outcome === error ? mapConnectionError(error, location) : outcome;
 		}
 	}
 
@@ -290,13 +280,6 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			await pool.end();
 		},
 	};
-}
-
-/** An optimistic savepoint's work failed after writing: the transaction runs again with real ones. */
-class NeedsSavepoints extends Error {
-	constructor(readonly cause: unknown) {
-		super('an item failed after writing; running the transaction again with savepoints');
-	}
 }
 
 /** Deadlock detected, serialization failure: the transaction as a whole can simply run again. */

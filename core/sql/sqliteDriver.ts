@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 import { unavailable } from '../errors';
 import { SqliteCommitWatcher } from './sqliteCommitWatcher';
-import { savepointRunner, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
+import { afterFailedAttempt, NeedsSavepoints, optimisticSavepoint, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
 export interface SqliteConfig {
 	file: string;
@@ -93,6 +93,8 @@ const adaptParam = (value: unknown) =>
 interface Connection {
 	db: DatabaseSyncType;
 	prepare(sql: string): StatementSync;
+	/** Whether a statement may write (anything but a SELECT). */
+	writes(sql: string): boolean;
 	/** Transactions on one connection run one after another, so their statements never interleave. */
 	enqueue<T>(work: () => Promise<T>): Promise<T>;
 	idle(): Promise<unknown>;
@@ -120,6 +122,7 @@ function openConnection(file: string, lockTimeoutMs: number, first: boolean): Co
 			}
 			return statement;
 		},
+		writes: (sql) => !/^\s*SELECT\b/i.test(sql),
 		enqueue(work) {
 			const result = queue.then(work);
 			queue = result.catch(() => undefined);
@@ -156,20 +159,40 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 	const listeners = new Set<() => void>();
 	let closed = false;
 
-	const session = (conn: Connection, onEvents: () => void): SqlSession => {
+	/**
+	 * One attempt's session. Savepoints are optimistic unless `strict` (SqlDriver.optimisticSavepoint):
+	 * an item that wrote and then failed has the transaction run again with real ones. A failed
+	 * statement itself leaves nothing (SQLite undoes it alone), so only completed writes count.
+	 */
+	const session = (conn: Connection, onEvents: () => void, strict: boolean, doom: (error: unknown) => void): SqlSession => {
+		let writes = 0;
 		const exec = async (sql: string) => conn.db.exec(sql);
+		const args = (params: readonly unknown[]) => params.map(adaptParam) as never[];
 		return {
 			dialect: 'sqlite',
-			all: async <T>(sql: string, params: readonly unknown[] = []) =>
-				conn.prepare(sql).all(...(params.map(adaptParam) as never[])) as T[],
-			get: async <T>(sql: string, params: readonly unknown[] = []) =>
-				conn.prepare(sql).get(...(params.map(adaptParam) as never[])) as T | undefined,
-			run: async (sql: string, params: readonly unknown[] = []) =>
-				Number(conn.prepare(sql).run(...(params.map(adaptParam) as never[])).changes),
-			runAll: async (statements) => {
-				for (const [sql, params] of statements) conn.prepare(sql).run(...(params.map(adaptParam) as never[]));
+			all: async <T>(sql: string, params: readonly unknown[] = []) => {
+				const rows = conn.prepare(sql).all(...args(params)) as T[];
+				if (conn.writes(sql)) writes++;
+				return rows;
 			},
-			savepoint: savepointRunner(exec),
+			get: async <T>(sql: string, params: readonly unknown[] = []) => {
+				const row = conn.prepare(sql).get(...args(params)) as T | undefined;
+				if (conn.writes(sql)) writes++;
+				return row;
+			},
+			run: async (sql: string, params: readonly unknown[] = []) => {
+				const changes = Number(conn.prepare(sql).run(...args(params)).changes);
+				writes++;
+				return changes;
+			},
+			runAll: async (statements) => {
+				for (const [sql, params] of statements) {
+					conn.prepare(sql).run(...args(params));
+					writes++;
+				}
+			},
+			savepoint: optimisticSavepoint(exec, strict, () => writes, doom),
+			bulk: !strict,
 			signalEvents: async () => onEvents(),
 		};
 	};
@@ -191,20 +214,26 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 		}
 	}
 
+	/** Runs fn in a transaction on conn; once more, strict, if an optimistic savepoint asks for it. */
 	async function runOn<T>(conn: Connection, begin: () => unknown, fn: (s: SqlSession) => Promise<T>, write = true) {
-		if (closed) throw unavailable(`The SQLite lead store at ${file} is closed`);
-		let wroteEvents = false;
-		let absorb = false;
-		await begin();
-		if (write) absorb = hub.beforeWrite();
-		try {
-			const result = await fn(session(conn, () => (wroteEvents = true)));
-			conn.db.exec('COMMIT');
-			hub.committed(wroteEvents, absorb);
-			return result;
-		} catch (error) {
-			if (conn.db.isTransaction) conn.db.exec('ROLLBACK');
-			throw error;
+		for (let strict = false; ; strict = true) {
+			if (closed) throw unavailable(`The SQLite lead store at ${file} is closed`);
+			let wroteEvents = false;
+			let absorb = false;
+			let doomed: unknown;
+			await begin();
+			if (write) absorb = hub.beforeWrite();
+			try {
+				const result = await fn(session(conn, () => (wroteEvents = true), strict, (error) => (doomed ??= error)));
+				if (doomed) throw doomed;
+				conn.db.exec('COMMIT');
+				hub.committed(wroteEvents, absorb);
+				return result;
+			} catch (error) {
+				if (conn.db.isTransaction) conn.db.exec('ROLLBACK');
+				const outcome = afterFailedAttempt(error, doomed);
+				if (outcome !== 'again' || strict) throw outcome === 'again' ? (doomed as NeedsSavepoints).cause : outcome;
+			}
 		}
 	}
 

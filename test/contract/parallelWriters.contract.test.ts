@@ -93,7 +93,7 @@ forEachBackend((backend) => {
 		});
 		expect(failed).toHaveLength(1);
 		expect(failed[0]).toMatch(/stopped a loop/);
-		if (backend().name === 'postgres') expect(runs).toBe(2);
+		expect(runs).toBe(2);
 		const [lx, ly] = await store.read(async (t) => [await t.getLead(x), await t.getLead(y)]);
 		expect([lx.source, ly.source, ly.stage.name]).toEqual(['kept', null, 'New']);
 		expect((await store.read((t) => t.listNotes(y))).map((n) => n.content)).toEqual(['after the failure']);
