@@ -55,6 +55,10 @@ export class LeadOps {
 	changeStage(leadId: unknown, stage: unknown, options?: { force?: boolean }, context?: WriteContext) {
 		return leads.changeStage(this.tx, leadId, stage, options, context);
 	}
+	/** Many stage changes at once; undefined, having written nothing, when they must go one by one. */
+	changeStages(moves: readonly leads.StageMove[]) {
+		return leads.changeStages(this.tx, moves);
+	}
 
 	// Stages
 	listStages() {

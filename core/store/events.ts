@@ -69,6 +69,8 @@ export function positionClause(dialect: Dialect, alias: string, op: '>' | '<=', 
 export const positionOrder = (dialect: Dialect, alias: string, direction: 'ASC' | 'DESC' = 'ASC') =>
 	dialect === 'postgres' ? `${alias}.xid ${direction}, ${alias}.id ${direction}` : `${alias}.id ${direction}`;
 
+export const EVENT_INSERT = `INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data) VALUES ($1, $2, $3, $4, $5, $6)`;
+
 /** The INSERT of one event, for batching with the operation's other writes (SqlSession.runAll). */
 export async function eventStatement(
 	tx: Tx,
@@ -80,7 +82,7 @@ export async function eventStatement(
 	await tx.s.signalEvents();
 	const actor: Actor = context.actor ?? { kind: 'system' };
 	return [
-		`INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+		EVENT_INSERT,
 		[type, leadId, tx.now(), JSON.stringify(actor), context.causationDepth ?? 0, JSON.stringify(data)],
 	];
 }

@@ -15,7 +15,7 @@ import {
 	optionalTime,
 	priority,
 } from '../validation';
-import { appendEvent, eventStatement } from './events';
+import { appendEvent, EVENT_INSERT, eventStatement } from './events';
 import type { Statement } from '../sql/SqlDriver';
 import { resolveMember } from './members';
 import { LEAD_LOCK_SELECT, LEAD_SELECT, toActivity, toLead, type Row } from './rows';
@@ -292,12 +292,29 @@ export async function changeStage(
 	// A workflow's move also counts, in the same statement, the lead's recent moves by workflows.
 	const byWorkflow = context.actor?.kind === 'workflow';
 	const row = byWorkflow
-		? await lockLeadRow(tx, leadId, 'lead', `(${churnCount(tx)}) AS churn_count`, [tx.now() - STAGE_CHURN_WINDOW_MS])
+		? await lockLeadRow(tx, leadId, 'lead', `(${churnCount(tx, '$1')}) AS churn_count`, [tx.now() - STAGE_CHURN_WINDOW_MS])
 		: await lockLeadRow(tx, leadId, 'lead');
-	const lead = toLead(row);
 	const stage = await resolveStage(tx, stageRef);
+	const move = planMove(tx, row, stage, options, context);
+	if (move.change.changed) await tx.s.runAll(await moveStatements(tx, [move]));
+	return move.change;
+}
+
+interface PlannedMove {
+	change: StageChange;
+	context: WriteContext;
+}
+
+/**
+ * What moving the locked lead `row` to `stage` changes, checked against the loop guards (throws
+ * when one refuses). The lead is locked (PostgreSQL) or the file has one writer (SQLite), so
+ * the moved lead is computed here instead of re-read. A stage change is activity: a new
+ * episode, unless the last activity lies in the future (a back-dated clock never moves it back).
+ */
+function planMove(tx: Tx, row: Row, stage: Stage, options: { force?: boolean }, context: WriteContext, now = tx.now()): PlannedMove {
+	const lead = toLead(row);
 	if (lead.stage.id === stage.id && !options.force) {
-		return { lead, changed: false, previousStage: lead.stage, newStage: stage };
+		return { change: { lead, changed: false, previousStage: lead.stage, newStage: stage }, context };
 	}
 	const depth = context.causationDepth ?? 0;
 	if (depth > MAX_CAUSATION_DEPTH) {
@@ -306,12 +323,7 @@ export async function changeStage(
 			`stopped a loop: lead ${lead.id} would move to "${stage.name}" as step ${depth} of a chain of stage-change workflows (the limit is ${MAX_CAUSATION_DEPTH}); a Lead Status Changed workflow is changing the stage that triggers it`,
 		);
 	}
-	if (byWorkflow) assertNoChurn(lead, stage, Number(row.churn_count ?? 0));
-	const now = tx.now();
-	// The lead is locked (PostgreSQL) or the file has one writer (SQLite), so the moved lead is
-	// computed here instead of re-read, and the move, its activity and its event go as one batch
-	// (one statement on PostgreSQL). A stage change is activity: a new episode, unless the last
-	// activity lies in the future (a back-dated clock never moves it backwards).
+	if (context.actor?.kind === 'workflow') assertNoChurn(lead, stage, Number(row.churn_count ?? 0));
 	const touched = lead.lastActivityAt <= now;
 	const moved: Lead = {
 		...lead,
@@ -319,30 +331,175 @@ export async function changeStage(
 		updatedAt: now,
 		...(touched ? { lastActivityAt: now, lastActivityKind: 'stage_change', episode: lead.episode + 1 } : {}),
 	};
-	await tx.s.runAll([
-		[
-			'UPDATE leads SET stage_id = $2, updated_at = $3, last_activity_at = $4, last_activity_kind = $5, episode = $6 WHERE id = $1',
-			[lead.id, stage.id, now, moved.lastActivityAt, moved.lastActivityKind, moved.episode],
-		],
-		[
-			'INSERT INTO activities (lead_id, kind, direction, at, details, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
-			[lead.id, 'stage_change', null, now, `${lead.stage.name} → ${stage.name}`, now],
-		],
-		await eventStatement(
-			tx,
-			'lead.stage_changed',
-			lead.id,
-			{ fromStageId: lead.stage.id, fromStage: lead.stage.name, toStageId: stage.id, toStage: stage.name },
-			context,
-		),
-	]);
-	return { lead: moved, changed: true, previousStage: lead.stage, newStage: stage };
+	return { change: { lead: moved, changed: true, previousStage: lead.stage, newStage: stage }, context };
 }
 
-/** Workflow-made stage changes of lead `l` since $2 (the lead's id is $1). */
-function churnCount(tx: Tx): string {
+/**
+ * The writes of changed moves, in item order: each lead's new stage, a stage-change activity
+ * and a lead.stage_changed event. One move: three plain statements (one on PostgreSQL, as
+ * SqlSession.runAll combines them). Many: PostgreSQL gets every move as one JSON array in one
+ * statement; SQLite, whose JSON parsing costs more than a statement there, gets three statements
+ * per run of like moves (same stages, time, actor and depth: all of a typical execution), the
+ * run's leads as a flat list of ids. Either way their cost no longer grows by a statement per item.
+ */
+async function moveStatements(tx: Tx, moves: readonly PlannedMove[]): Promise<Statement[]> {
+	await tx.s.signalEvents();
+	// Many moves share their stages and actor: each text is made once.
+	const texts = new Map<string, { details: string; data: string }>();
+	const actors = new Map<unknown, string>();
+	const row = ({ change: { lead, previousStage: from, newStage: to }, context }: PlannedMove) => {
+		const pair = `${from.id}:${to.id}`;
+		let text = texts.get(pair);
+		if (!text) {
+			text = { details: `${from.name} → ${to.name}`, data: JSON.stringify({ fromStageId: from.id, fromStage: from.name, toStageId: to.id, toStage: to.name }) };
+			texts.set(pair, text);
+		}
+		let actor = actors.get(context.actor);
+		if (actor === undefined) actors.set(context.actor, (actor = JSON.stringify(context.actor ?? { kind: 'system' })));
+		// The time of the move is the one its moved lead shows.
+		return { ...text, actor, depth: context.causationDepth ?? 0, now: lead.updatedAt };
+	};
+	if (moves.length === 1) {
+		const [{ lead, newStage }] = moves.map((m) => m.change);
+		const { details, actor, depth, data, now } = row(moves[0]);
+		return [
+			[
+				'UPDATE leads SET stage_id = $2, updated_at = $3, last_activity_at = $4, last_activity_kind = $5, episode = $6 WHERE id = $1',
+				[lead.id, newStage.id, now, lead.lastActivityAt, lead.lastActivityKind, lead.episode],
+			],
+			['INSERT INTO activities (lead_id, kind, direction, at, details, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [lead.id, 'stage_change', null, now, details, now]],
+			[EVENT_INSERT, ['lead.stage_changed', lead.id, now, actor, depth, data]],
+		];
+	}
+	return tx.s.dialect === 'postgres' ? [postgresMoves(moves, row)] : sqliteMoves(moves, row);
+}
+
+type MoveRow = (move: PlannedMove) => { details: string; actor: string; depth: number; data: string; now: number };
+
+/** PostgreSQL: the moves as rows m of one JSON array (ord keeps item order), written by one statement. */
+function postgresMoves(moves: readonly PlannedMove[], row: MoveRow): Statement {
+	const values = moves.map((move) => {
+		const { details, actor, depth, data, now } = row(move);
+		const { lead, newStage } = move.change;
+		return [lead.id, newStage.id, now, lead.lastActivityAt, lead.lastActivityKind, lead.episode, details, actor, depth, data];
+	});
+	const f = (i: number, type: string) => `(m.v ->> ${i})::${type}`;
+	const [id, now] = [f(0, 'bigint'), f(2, 'bigint')];
+	return [
+		`WITH m AS (SELECT v, ord FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e (v, ord)),
+		w0 AS (UPDATE leads SET stage_id = ${f(1, 'bigint')}, updated_at = ${now}, last_activity_at = ${f(3, 'bigint')},
+			last_activity_kind = ${f(4, 'text')}, episode = ${f(5, 'int')} FROM m WHERE leads.id = ${id}),
+		w1 AS (INSERT INTO activities (lead_id, kind, direction, at, details, created_at)
+			SELECT ${id}, 'stage_change', NULL, ${now}, ${f(6, 'text')}, ${now} FROM m ORDER BY m.ord),
+		w2 AS (INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
+			SELECT 'lead.stage_changed', ${id}, ${now}, ${f(7, 'jsonb')}, ${f(8, 'int')}, ${f(9, 'jsonb')} FROM m ORDER BY m.ord)
+		SELECT 1`,
+		[JSON.stringify(values)],
+	];
+}
+
+/**
+ * SQLite: per run of consecutive like moves, three statements over the run's lead ids (json_each
+ * walks the list in order). The new activity fields are computed as planMove computed them: the
+ * file has one writer, so each lead is still as it was read.
+ */
+function sqliteMoves(moves: readonly PlannedMove[], row: MoveRow): Statement[] {
+	const statements: Statement[] = [];
+	const rows = moves.map(row);
+	const keys = rows.map((r, i) => [moves[i].change.newStage.id, r.details, r.actor, r.depth, r.data, r.now].join('\u0000'));
+	for (let start = 0; start < moves.length; ) {
+		const first = rows[start];
+		let end = start + 1;
+		while (end < moves.length && keys[end] === keys[start]) end++;
+		const ids = JSON.stringify(moves.slice(start, end).map((m) => m.change.lead.id));
+		const touched = 'last_activity_at <= $3';
+		statements.push(
+			[
+				`UPDATE leads SET stage_id = $2, updated_at = $3,
+					last_activity_at = CASE WHEN ${touched} THEN $3 ELSE last_activity_at END,
+					last_activity_kind = CASE WHEN ${touched} THEN 'stage_change' ELSE last_activity_kind END,
+					episode = CASE WHEN ${touched} THEN episode + 1 ELSE episode END
+				WHERE id IN (SELECT value FROM json_each($1))`,
+				[ids, moves[start].change.newStage.id, first.now],
+			],
+			[
+				`INSERT INTO activities (lead_id, kind, direction, at, details, created_at)
+				SELECT m.value, 'stage_change', NULL, $2, $3, $2 FROM json_each($1) AS m`,
+				[ids, first.now, first.details],
+			],
+			[
+				`INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
+				SELECT 'lead.stage_changed', m.value, $2, $3, $4, $5 FROM json_each($1) AS m`,
+				[ids, first.now, first.actor, first.depth, first.data],
+			],
+		);
+		start = end;
+	}
+	return statements;
+}
+
+export interface StageMove {
+	leadId: unknown;
+	stage: unknown;
+	force?: boolean;
+	context?: WriteContext;
+}
+
+/**
+ * Many stage changes at once, each exactly as changeStage would make it alone, in item order:
+ * one statement locks and reads every lead, and the writes are three statements for all of
+ * them (one on PostgreSQL). Returns undefined, having written nothing, when any move would not
+ * go through alone (bad input, a loop guard, no such lead or stage), when a lead comes twice,
+ * or when the transaction runs item by item (SqlSession.bulk): the caller then moves them one
+ * by one, and the failing item's own error names it.
+ */
+export async function changeStages(tx: Tx, moves: readonly StageMove[]): Promise<StageChange[] | undefined> {
+	if (!tx.s.bulk || moves.length < 2) return undefined;
+	let ids: number[];
+	try {
+		ids = moves.map((m) => parseLeadId(m.leadId));
+	} catch {
+		return undefined;
+	}
+	if (new Set(ids).size !== ids.length) return undefined;
+	const pg = tx.s.dialect === 'postgres';
+	const list = pg ? '= ANY ($1::bigint[])' : 'IN (SELECT value FROM json_each($1))';
+	const now = tx.now();
+	// SQLite locks nothing (one writer), so it reads with plain joins, which cost less there.
+	const select = pg ? LEAD_LOCK_SELECT : LEAD_SELECT;
+	const rows = await tx.s.all<Row>(
+		`${select.replace(/^SELECT /, `SELECT (${churnCount(tx, 'l.id')}) AS churn_count, `)}
+		WHERE l.id ${list} ORDER BY l.id${pg ? ' FOR UPDATE OF l' : ''}`,
+		[pg ? ids : JSON.stringify(ids), now - STAGE_CHURN_WINDOW_MS],
+	);
+	if (rows.length !== ids.length) return undefined;
+	const byId = new Map(rows.map((r) => [Number(r.id), r]));
+	const planned: PlannedMove[] = [];
+	// A stage given as an id or a name is looked up once for all the moves naming it.
+	const stages = new Map<unknown, Stage>();
+	try {
+		for (let i = 0; i < moves.length; i++) {
+			const ref = moves[i].stage;
+			const memo = typeof ref === 'number' || typeof ref === 'string';
+			let stage = memo ? stages.get(ref) : undefined;
+			if (!stage) {
+				stage = await resolveStage(tx, ref);
+				if (memo) stages.set(ref, stage);
+			}
+			planned.push(planMove(tx, byId.get(ids[i])!, stage, { force: moves[i].force }, moves[i].context ?? {}, now));
+		}
+	} catch {
+		return undefined;
+	}
+	const changed = planned.filter((m) => m.change.changed);
+	if (changed.length > 0) await tx.s.runAll(await moveStatements(tx, changed));
+	return planned.map((m) => m.change);
+}
+
+/** Workflow-made stage changes of the lead whose id is `lead` (a parameter or column) since $2. */
+function churnCount(tx: Tx, lead: string): string {
 	const kind = tx.s.dialect === 'postgres' ? `actor ->> 'kind'` : `json_extract(actor, '$.kind')`;
-	return `SELECT COUNT(*) FROM events WHERE lead_id = $1 AND type = 'lead.stage_changed' AND occurred_at >= $2 AND ${kind} = 'workflow'`;
+	return `SELECT COUNT(*) FROM events WHERE lead_id = ${lead} AND type = 'lead.stage_changed' AND occurred_at >= $2 AND ${kind} = 'workflow'`;
 }
 
 function assertNoChurn(lead: Lead, stage: Stage, byWorkflows: number) {

@@ -5,6 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import type { LeadOps, WriteContext } from '../../core';
 import { leadLocator, stageLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { locatorValue } from '../shared/parameters';
@@ -55,15 +56,26 @@ export class UpdateLeadStage implements INodeType {
 	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runItems(this, async (ops, i, context) => {
+		const plan = (i: number, context: WriteContext) => {
 			const options = this.getNodeParameter('options', i, {}) as { force?: boolean };
-			const moved = await ops.changeStage(locatorValue(this, 'lead', i), locatorValue(this, 'stage', i), { force: options.force === true }, context);
-			return {
-				lead: toJson(moved.lead),
-				previousStage: toJson(moved.previousStage),
-				newStage: toJson(moved.newStage),
-				changed: moved.changed,
-			};
+			return { leadId: locatorValue(this, 'lead', i), stage: locatorValue(this, 'stage', i), force: options.force === true, context };
+		};
+		const output = (moved: StageChange) => ({
+			lead: toJson(moved.lead),
+			previousStage: toJson(moved.previousStage),
+			newStage: toJson(moved.newStage),
+			changed: moved.changed,
 		});
+		return runItems(
+			this,
+			async (ops, i, context) => {
+				const move = plan(i, context);
+				return output(await ops.changeStage(move.leadId, move.stage, { force: move.force }, context));
+			},
+			// Many items: every move in a few statements, falling back to item by item (runItems).
+			{ bulk: { plan, run: async (ops, moves) => (await ops.changeStages(moves))?.map(output) } },
+		);
 	}
 }
+
+type StageChange = Awaited<ReturnType<LeadOps['changeStage']>>;

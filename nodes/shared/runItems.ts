@@ -1,6 +1,6 @@
 /**
  * Runs an action node's items against the store: all items in one transaction, each in its
- * own savepoint. Without "continue on fail" the first bad item fails the run and nothing is
+ * own savepoint (or all at once, when the operation can: RunOptions.bulk). Without "continue on fail" the first bad item fails the run and nothing is
  * written; with it, a bad item becomes an error item and only its own writes are undone.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -10,12 +10,26 @@ import { leaseStore } from './storeFromCredential';
 
 export type ItemHandler = (ops: LeadOps, itemIndex: number, context: WriteContext) => Promise<IDataObject | IDataObject[]>;
 
-export interface RunOptions {
-	/** 'read': a read-only snapshot that never waits for (or holds up) the store's writers. */
-	access?: 'read' | 'write';
+/** An operation that can also run for all items at once (fewer statements than item by item). */
+export interface Bulk<P> {
+	/** Item i's input, read from its parameters; a bad one throws, and the items go one by one. */
+	plan(itemIndex: number, context: WriteContext): P;
+	/** Every item's output, in item order; undefined, having written nothing, when they must go one by one. */
+	run(ops: LeadOps, plans: P[]): Promise<IDataObject[] | undefined>;
 }
 
-export async function runItems(fn: IExecuteFunctions, handle: ItemHandler, options: RunOptions = {}): Promise<INodeExecutionData[][]> {
+export interface RunOptions<P = unknown> {
+	/** 'read': a read-only snapshot that never waits for (or holds up) the store's writers. */
+	access?: 'read' | 'write';
+	/**
+	 * Tried first when there are several items. Item by item is what it must equal, and what
+	 * runs when it declines: a bad item then fails (or, with "continue on fail", becomes an
+	 * error item) with its own error naming it.
+	 */
+	bulk?: Bulk<P>;
+}
+
+export async function runItems<P>(fn: IExecuteFunctions, handle: ItemHandler, options: RunOptions<P> = {}): Promise<INodeExecutionData[][]> {
 	const items = fn.getInputData();
 	const reading = options.access === 'read';
 	let lease;
@@ -24,7 +38,21 @@ export async function runItems(fn: IExecuteFunctions, handle: ItemHandler, optio
 	} catch (error) {
 		throw toRunError(fn.getNode(), error);
 	}
+	const inBulk = async (ops: LeadOps, bulk: Bulk<P>) => {
+		let plans: P[];
+		try {
+			// The actor is the run's, the same for every item: one object, so it is serialised once.
+			const contexts = items.map((item) => writeContext(fn, item));
+			plans = contexts.map((context, i) => bulk.plan(i, { ...context, actor: contexts[0].actor }));
+		} catch {
+			return undefined;
+		}
+		// If its writes fail, the driver runs the transaction again item by item (SqlSession.bulk).
+		return ops.isolated(() => bulk.run(ops, plans));
+	};
 	const eachItem = async (ops: LeadOps) => {
+		const all = options.bulk && !reading && items.length > 1 ? await inBulk(ops, options.bulk) : undefined;
+		if (all) return all.map((json, i): INodeExecutionData => ({ json: carryEvent(items[i], json), pairedItem: { item: i } }));
 		const results: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {

@@ -1,6 +1,7 @@
 import { MAX_CAUSATION_DEPTH, type LeadEvent } from '../../core';
 import { MAX_STAGE_CHANGES_PER_WINDOW } from '../../core/store/leads';
 import { closeAllStores } from '../../nodes/shared/storeFromCredential';
+import { toJson } from '../../nodes/shared/output';
 import { UpdateLeadStage } from '../../nodes/UpdateLeadStage/UpdateLeadStage.node';
 import { actionNodeKit, leadFromItem, triggerItem } from '../support/actionNodeKit';
 import { forEachBackend } from '../support/backends';
@@ -76,6 +77,44 @@ forEachBackend((backend) => {
 		expect(out.json).toMatchObject({ changed: true, previousStage: { name: 'Qualified' }, newStage: { name: 'Qualified' } });
 		expect((await stageEvents(leadId)).map((e) => [e.data.fromStage, e.data.toStage])).toEqual([['Qualified', 'Qualified']]);
 		expect((await kit.store.read((t) => t.getLead(leadId))).lastActivityKind).toBe('stage_change');
+	});
+
+	describe('many items (moved in one go when all of them can be)', () => {
+		it('moves each lead as one item alone would: outputs, depths, events and activities in item order; a lead in that stage stays', async () => {
+			const ids = [await kit.lead(), await kit.lead({ stage: 'Qualified' }), await kit.lead(), await kit.lead({ stage: 'Contacted' })];
+			const before = await kit.store.read(async (t) => Promise.all(ids.map((id) => t.getLead(id))));
+			const after = (await kit.store.read((t) => t.latestEventId())) ?? 0;
+			const [out] = await kit.run(move(rl('Qualified', 'name')), ids.map((id, i) => triggerItem(id, i)));
+
+			expect(out.map((o) => [o.pairedItem, o.json.changed, (o.json.previousStage as { name: string }).name])).toEqual([
+				[{ item: 0 }, true, 'New'],
+				[{ item: 1 }, false, 'Qualified'],
+				[{ item: 2 }, true, 'New'],
+				[{ item: 3 }, true, 'Contacted'],
+			]);
+			const stored = await kit.store.read(async (t) => Promise.all(ids.map((id) => t.getLead(id))));
+			// The output is the lead as stored; a move is activity: a new episode.
+			expect(out.map((o) => o.json.lead)).toEqual(stored.map((lead) => toJson(lead)));
+			expect(stored.map((l, i) => l.episode - before[i].episode)).toEqual([1, 0, 1, 1]);
+			const events = (await kit.store.read((t) => t.readEvents({ after, types: ['lead.stage_changed'] }))).filter((e) => ids.includes(e.leadId));
+			expect(events.map((e) => [e.leadId, e.causationDepth, e.data.fromStage, e.data.toStage])).toEqual([
+				[ids[0], 1, 'New', 'Qualified'],
+				[ids[2], 3, 'New', 'Qualified'],
+				[ids[3], 4, 'Contacted', 'Qualified'],
+			]);
+			const activities = await kit.store.read(async (t) => Promise.all(ids.map(async (id) => (await t.listActivities(id)).map((a) => a.details))));
+			expect(activities).toEqual([['New → Qualified'], [], ['New → Qualified'], ['Contacted → Qualified']].map((moved) => [null, ...moved]));
+		});
+
+		it('with continue on fail, a refused item among many gets its own error and the others move', async () => {
+			const ids = [await kit.lead(), await kit.lead(), await kit.lead()];
+			const depths = [0, MAX_CAUSATION_DEPTH, 1];
+			const [out] = await kit.run(move(rl('Won', 'name')), ids.map((id, i) => triggerItem(id, depths[i])), { continueOnFail: true });
+			expect(out[1].json).toMatchObject({ field: 'stage', error: expect.stringMatching(/^Item 1, field "stage": stopped a loop: lead \d+ would move to "Won" as step 6/) });
+			const stages = await kit.store.read(async (t) => Promise.all(ids.map(async (id) => (await t.getLead(id)).stage.name)));
+			expect(stages).toEqual(['Won', 'New', 'Won']);
+			expect(await stageEvents(ids[1])).toEqual([]);
+		});
 	});
 
 	describe('loops', () => {
