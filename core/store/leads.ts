@@ -405,12 +405,17 @@ function postgresMoves(moves: readonly PlannedMove[], row: MoveRow): Statement {
  */
 function sqliteMoves(moves: readonly PlannedMove[], row: MoveRow): Statement[] {
 	const statements: Statement[] = [];
-	const rows = moves.map(row);
-	const keys = rows.map((r, i) => [moves[i].change.newStage.id, r.details, r.actor, r.depth, r.data, r.now].join('\u0000'));
+	// Like moves: same stages, time, depth and actor (one object, as runItems passes it, or equal).
+	const like = (a: PlannedMove, b: PlannedMove) =>
+		a.change.newStage.id === b.change.newStage.id &&
+		a.change.previousStage.id === b.change.previousStage.id &&
+		a.change.lead.updatedAt === b.change.lead.updatedAt &&
+		(a.context.causationDepth ?? 0) === (b.context.causationDepth ?? 0) &&
+		(a.context.actor === b.context.actor || JSON.stringify(a.context.actor) === JSON.stringify(b.context.actor));
 	for (let start = 0; start < moves.length; ) {
-		const first = rows[start];
+		const first = row(moves[start]);
 		let end = start + 1;
-		while (end < moves.length && keys[end] === keys[start]) end++;
+		while (end < moves.length && like(moves[end], moves[start])) end++;
 		const ids = JSON.stringify(moves.slice(start, end).map((m) => m.change.lead.id));
 		const touched = 'last_activity_at <= $3';
 		statements.push(
@@ -465,11 +470,12 @@ export async function changeStages(tx: Tx, moves: readonly StageMove[]): Promise
 	const pg = tx.s.dialect === 'postgres';
 	const list = pg ? '= ANY ($1::bigint[])' : 'IN (SELECT value FROM json_each($1))';
 	const now = tx.now();
-	// SQLite locks nothing (one writer), so it reads with plain joins, which cost less there.
+	// PostgreSQL locks the leads in id order. SQLite locks nothing (one writer), so it reads with
+	// plain joins, in no particular order: both cost less there.
 	const select = pg ? LEAD_LOCK_SELECT : LEAD_SELECT;
 	const rows = await tx.s.all<Row>(
 		`${select.replace(/^SELECT /, `SELECT (${churnCount(tx, 'l.id')}) AS churn_count, `)}
-		WHERE l.id ${list} ORDER BY l.id${pg ? ' FOR UPDATE OF l' : ''}`,
+		WHERE l.id ${list}${pg ? ' ORDER BY l.id FOR UPDATE OF l' : ''}`,
 		[pg ? ids : JSON.stringify(ids), now - STAGE_CHURN_WINDOW_MS],
 	);
 	if (rows.length !== ids.length) return undefined;
