@@ -14,6 +14,7 @@ import {
 } from '../../core';
 import { forEachBackend } from '../support/backends';
 import { closer, collector, sleep } from '../support/delivery';
+import { settled } from '../support/settled';
 
 forEachBackend((backend) => {
 	const track = closer();
@@ -32,6 +33,7 @@ forEachBackend((backend) => {
 	async function deliver(criteria: EventCriteriaInput, act: () => Promise<unknown>): Promise<DeliveredEvent[]> {
 		const got = collector<DeliveredEvent>();
 		const options = { workflowId: 'wf-opp', nodeId: `node${++n}`, criteria, emit: got.emit } as EventFeedOptions;
+		await settled(store); // "now" is the newest settled event: earlier cases' events must not count
 		await (await startEventFeed(store, { ...options, startFrom: 'now' })).close();
 		await act();
 		const feed = track(await startEventFeed(store, { ...options, startFrom: 'resume' }));
