@@ -15,7 +15,7 @@ export { migrate, schemaVersion, LATEST_VERSION, MIGRATIONS } from './sql/migrat
 export type { SqlDriver, SqlSession, Dialect } from './sql/SqlDriver';
 export { computeDueAt, timezone, DUE_UNITS, type DueInput, type DueAt, type DueAfter, type DueImmediately, type DueUnit } from './tasks/dueDate';
 export * from './sendWindow';
-export { pickNext, type Contender, type Pick } from './rotation/smoothWeighted';
+export { memberAtTurn, nextEligibleTurn, pickNext, rotationCycle, type Contender, type Pick } from './rotation/smoothWeighted';
 export type { NoteInput } from './store/notes';
 export type { TaskInput, TaskAssignee, TaskHoldInput, CreatedTask } from './store/tasks';
 export { CALL_CLOSES, soleHolder, type CloseStatus, type CloseOptions, type ClosedTask, type TaskQuery } from './store/taskClosing';

@@ -158,6 +158,11 @@ export interface WriteContext {
 	actor?: Actor;
 	/** 0 for a change nobody's event caused; a trigger's event depth + 1 for its workflow's writes. */
 	causationDepth?: number;
+	/**
+	 * The cause of a workflow step's write, when it must happen once per cause (a trigger's
+	 * event at one item of one node's run): a step run again for it returns what it created then.
+	 */
+	sourceKey?: string;
 }
 
 export const EVENT_TYPES = [

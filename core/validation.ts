@@ -23,6 +23,8 @@ export const LIMITS = {
 	customJson: 64 * 1024,
 	customKey: 100,
 	poolName: 100,
+	/** A pool member's weight: turns per cycle. */
+	poolWeight: 100,
 } as const;
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Mail servers decide the rest.

@@ -38,3 +38,46 @@ export function pickNext(contenders: readonly Contender[]): Pick {
 	credits.set(best!.memberId, bestCredit - totalWeight);
 	return { winner: best!.memberId, credits, totalWeight };
 }
+
+/**
+ * One full cycle of smooth weighted round robin from zero credits: `total weight` picks (after
+ * dividing the weights by their common divisor, which gives the same order) in which each member
+ * wins exactly `weight` times. A pool stores its cycle and numbers its turns, so a pick needs only
+ * the next turn number, not the previous pick's credits: pickers do not wait for each other.
+ */
+export function rotationCycle(members: readonly { memberId: number; weight: number }[]): number[] {
+	if (members.length === 0) return [];
+	const divisor = members.reduce((g, m) => gcd(g, m.weight), 0);
+	let contenders: Contender[] = [...members].sort((a, b) => a.memberId - b.memberId).map((m) => ({ memberId: m.memberId, weight: m.weight / divisor, credit: 0 }));
+	const total = contenders.reduce((sum, c) => sum + c.weight, 0);
+	const cycle: number[] = [];
+	for (let i = 0; i < total; i++) {
+		const pick = pickNext(contenders);
+		cycle.push(pick.winner);
+		contenders = contenders.map((c) => ({ ...c, credit: pick.credits.get(c.memberId)! }));
+	}
+	return cycle;
+}
+
+/** The member whose turn `turn` is, in a cycle whose first turn is `cycleStart`. */
+export function memberAtTurn(cycle: readonly number[], cycleStart: number, turn: number): number {
+	const n = cycle.length;
+	return cycle[((((turn - cycleStart) % n) + n) % n)];
+}
+
+/**
+ * The first turn after `lastTurn` whose member is eligible, and that member; undefined when no
+ * member of the cycle is. An absent member's turns pass to the next in the cycle, so on return
+ * they take their turns again where the cycle stands: no backlog, no lost place.
+ */
+export function nextEligibleTurn(cycle: readonly number[], cycleStart: number, lastTurn: number, eligible: (memberId: number) => boolean) {
+	for (let turn = lastTurn + 1; turn <= lastTurn + cycle.length; turn++) {
+		const memberId = memberAtTurn(cycle, cycleStart, turn);
+		if (eligible(memberId)) return { turn, memberId };
+	}
+	return undefined;
+}
+
+function gcd(a: number, b: number): number {
+	return b === 0 ? a : gcd(b, a % b);
+}

@@ -27,6 +27,11 @@ export interface SqlSession {
 	readonly bulk: boolean;
 	/** Says that this transaction wrote events, so listeners are woken once it commits. */
 	signalEvents(): Promise<void>;
+	/**
+	 * A write to make, outside this transaction, if it does not commit: for what a rollback does
+	 * not undo (a PostgreSQL sequence's numbers). On SQLite a rollback undoes everything: unused.
+	 */
+	afterRollback(statement: Statement): void;
 }
 
 export interface TransactionOptions {

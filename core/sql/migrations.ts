@@ -359,6 +359,125 @@ export const MIGRATIONS: Migration[] = [
 			END $$`,
 		],
 	},
+	{
+		version: 9,
+		name: 'round robin by numbered turns: pickers no longer wait for each other',
+		// A pool stores its rotation cycle (smooth weighted round robin from zero credits, as member
+		// ids) and the turn its current cycle began at; turn N goes to the cycle's member at
+		// N - cycle_start. So a pick needs only the next turn number. SQLite counts turns in the
+		// pool row (one writer). PostgreSQL takes them from a sequence per pool (pool_turns_<id>,
+		// created with the pool's cycle): a sequence never waits for another transaction, so picks
+		// on one pool run in parallel instead of queueing on the credits' row locks through each
+		// commit. A sequence does not roll back: a pick whose transaction rolls back gives its turn
+		// back (pool_turn_returns), and the next pick takes it first. The credit column stays,
+		// unused. Pools from before have an empty cycle; their next pick stores it.
+		statements: [
+			`ALTER TABLE pools ADD COLUMN cycle TEXT NOT NULL DEFAULT '[]'`,
+			`ALTER TABLE pools ADD COLUMN cycle_start BIGINT NOT NULL DEFAULT 1`,
+			`ALTER TABLE pools ADD COLUMN turns BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE assignments ADD COLUMN turn BIGINT`,
+		],
+		postgres: [
+			`CREATE TABLE pool_turn_returns (
+				pool_id BIGINT NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+				turn BIGINT NOT NULL,
+				PRIMARY KEY (pool_id, turn))`,
+			// The next turn of a pool for one of p_eligible: a turn given back first, then new ones;
+			// an ineligible member's turn passes to the next. Declines (no row) without a cycle.
+			`DROP FUNCTION IF EXISTS lead_round_robin_turn(BIGINT, BIGINT[])`,
+			`CREATE FUNCTION lead_round_robin_turn(p_pool BIGINT, p_eligible BIGINT[], OUT r_winner BIGINT, OUT r_turn BIGINT)
+			LANGUAGE plpgsql AS $$
+			DECLARE
+				v_cycle BIGINT[];
+				v_start BIGINT;
+				v_len INT;
+			BEGIN
+				SELECT ARRAY(SELECT jsonb_array_elements_text(p.cycle::jsonb)::bigint), p.cycle_start INTO v_cycle, v_start
+				FROM pools p WHERE p.id = p_pool;
+				v_len := coalesce(cardinality(v_cycle), 0);
+				IF v_len = 0 OR NOT (v_cycle && p_eligible) THEN
+					RETURN;
+				END IF;
+				DELETE FROM pool_turn_returns r WHERE r.pool_id = p_pool AND r.turn = (
+					SELECT x.turn FROM pool_turn_returns x WHERE x.pool_id = p_pool AND x.turn >= v_start
+					ORDER BY x.turn LIMIT 1 FOR UPDATE SKIP LOCKED)
+				RETURNING r.turn INTO r_turn;
+				LOOP
+					IF r_turn IS NULL THEN
+						r_turn := nextval(('pool_turns_' || p_pool)::regclass);
+					END IF;
+					r_winner := v_cycle[(((r_turn - v_start) % v_len) + v_len) % v_len + 1];
+					EXIT WHEN r_winner = ANY (p_eligible);
+					r_turn := NULL;
+				END LOOP;
+			END $$`,
+			// Migration 8's function, taking its turn from lead_round_robin_turn; it also returns the
+			// turn, so the caller can give it back if its transaction rolls back.
+			`DROP FUNCTION IF EXISTS lead_round_robin_assign(BIGINT, BIGINT, BOOLEAN, TEXT, BOOLEAN, BIGINT[], INT[], BOOLEAN, BIGINT, JSONB, INT)`,
+			`CREATE FUNCTION lead_round_robin_assign(
+				p_lead BIGINT, p_owner BIGINT, p_skip_owned BOOLEAN, p_pool_name TEXT, p_defined BOOLEAN,
+				p_ids BIGINT[], p_weights INT[], p_reassign BOOLEAN, p_now BIGINT, p_actor JSONB, p_depth INT)
+			RETURNS TABLE (r_winner BIGINT, r_pool BIGINT, r_pool_name TEXT, r_member JSONB, r_turn BIGINT)
+			LANGUAGE plpgsql AS $$
+			DECLARE
+				v_pool BIGINT;
+				v_name TEXT;
+				v_ids BIGINT[];
+				v_weights INT[];
+				v_eligible BIGINT[];
+				v_previous BIGINT;
+				v_winner BIGINT;
+				v_turn BIGINT;
+			BEGIN
+				IF p_skip_owned AND p_owner IS NOT NULL THEN
+					RETURN;
+				END IF;
+				SELECT p.id, p.name INTO v_pool, v_name FROM pools p WHERE lower(p.name) = lower(p_pool_name);
+				IF v_pool IS NULL THEN
+					RETURN;
+				END IF;
+				SELECT array_agg(pm.member_id ORDER BY pm.member_id) FILTER (WHERE pm.active),
+					array_agg(pm.weight ORDER BY pm.member_id) FILTER (WHERE pm.active),
+					array_agg(pm.member_id ORDER BY pm.member_id) FILTER (WHERE pm.active AND m.active)
+				INTO v_ids, v_weights, v_eligible
+				FROM pool_members pm JOIN members m ON m.id = pm.member_id WHERE pm.pool_id = v_pool;
+				-- A definition (ids and weights in id order) must be the pool's active members as stored.
+				IF v_eligible IS NULL OR (p_defined AND (v_ids IS DISTINCT FROM p_ids OR v_weights IS DISTINCT FROM p_weights)) THEN
+					RETURN;
+				END IF;
+				IF NOT p_reassign THEN
+					SELECT a.member_id INTO v_previous FROM assignments a
+					WHERE a.lead_id = p_lead AND a.pool_id = v_pool AND a.mode = 'round_robin' ORDER BY a.id DESC LIMIT 1;
+					IF v_previous = ANY (v_eligible) THEN
+						RETURN;
+					END IF;
+				END IF;
+				SELECT t.r_winner, t.r_turn INTO v_winner, v_turn FROM lead_round_robin_turn(v_pool, v_eligible) t;
+				IF v_winner IS NULL THEN
+					RETURN;
+				END IF;
+				WITH owner AS (UPDATE leads SET owner_id = v_winner, updated_at = p_now WHERE id = p_lead AND owner_id IS DISTINCT FROM v_winner),
+				history AS (INSERT INTO assignments (lead_id, member_id, pool_id, mode, at, turn) VALUES (p_lead, v_winner, v_pool, 'round_robin', p_now, v_turn))
+				INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
+				VALUES ('lead.assigned', p_lead, p_now, p_actor, p_depth,
+					jsonb_build_object('memberId', v_winner, 'previousOwnerId', p_owner, 'poolId', v_pool, 'mode', 'round_robin'));
+				RETURN QUERY SELECT v_winner, v_pool, v_name, to_jsonb(m), v_turn FROM members m WHERE m.id = v_winner;
+			END $$`,
+		],
+	},
+	{
+		version: 10,
+		name: 'what a workflow step created once per cause (re-delivered or retried runs)',
+		// core/store/stepWrites.ts: key = the cause a node names (workflow, node, run, item, event).
+		statements: [
+			`CREATE TABLE step_writes (
+				key TEXT NOT NULL,
+				kind TEXT NOT NULL,
+				entity_id BIGINT NOT NULL,
+				created_at BIGINT NOT NULL,
+				PRIMARY KEY (key, kind))`,
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

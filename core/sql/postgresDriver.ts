@@ -12,6 +12,7 @@ import {
 	optimisticSavepoint,
 	type SqlDriver,
 	type SqlSession,
+	type Statement,
 	type TransactionOptions,
 } from './SqlDriver';
 
@@ -95,7 +96,13 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 	 * wrote, or whose statement failed (PostgreSQL then refuses the rest of the transaction),
 	 * and then failed, has the transaction run again with real savepoints.
 	 */
-	const session = (client: PoolClient, markEvents: () => Promise<void>, doom: (error: unknown) => void, strict: boolean): SqlSession => {
+	const session = (
+		client: PoolClient,
+		markEvents: () => Promise<void>,
+		doom: (error: unknown) => void,
+		strict: boolean,
+		giveBack: Statement[],
+	): SqlSession => {
 		let dirt = 0; // writes sent and statements failed
 		const query = async (config: QueryConfig) => {
 			if (!/^\s*SELECT\b/i.test(config.text)) dirt++;
@@ -120,6 +127,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			savepoint: optimisticSavepoint((sql) => query({ text: sql }), strict, () => dirt, doom),
 			bulk: !strict,
 			signalEvents: markEvents,
+			afterRollback: (st) => void giveBack.push(st),
 		};
 	};
 
@@ -129,16 +137,22 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		const client = await connect();
 		let notified = false;
 		let doomed: unknown;
+		const giveBack: Statement[] = [];
 		const markEvents = async () => {
 			notified = true;
 		};
 		try {
 			await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-			const result = await fn(session(client, markEvents, (error) => (doomed ??= error), strict));
+			const result = await fn(session(client, markEvents, (error) => (doomed ??= error), strict, giveBack));
 			if (doomed) throw doomed;
-			// The NOTIFY rides with the COMMIT (one round trip); it names this transaction, so
-			// listeners learn when its events settle. The channel is a checked identifier.
-			await client.query(notified ? `SELECT pg_notify('${channel}', pg_current_xact_id()::text); COMMIT` : 'COMMIT');
+			if (notified) {
+				// The transaction's id rides with the COMMIT (one round trip); listeners learn of it
+				// from a NOTIFY sent after the commit (announceCommit), not in the transaction.
+				const [xid] = (await client.query(`SELECT pg_current_xact_id()::text AS xid; COMMIT`)) as unknown as [{ rows: Array<{ xid: string }> }];
+				announceCommit(Number(xid.rows[0].xid));
+			} else {
+				await client.query('COMMIT');
+			}
 			client.release();
 			return result;
 		} catch (error) {
@@ -151,9 +165,37 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			} catch {
 				client.release(true); // the connection itself is broken: drop it
 			}
+			if (giveBack.length > 0) {
+				// On its own, committed at once (best effort: a server that is gone takes them with it).
+				const [sql, params] = combineWrites(giveBack);
+				await pool.query(statement(sql, params)).catch(() => undefined);
+			}
 			const outcome = afterFailedAttempt(error, doomed);
 			throw outcome === 'again' ? doomed : outcome === error ? mapConnectionError(error, location) : outcome;
 		}
+	}
+
+	/**
+	 * Tells every listener (this process's and others', LISTEN/NOTIFY) that a transaction that
+	 * wrote events has committed, naming the newest such transaction. Sent after the commit, and
+	 * at most one NOTIFY at a time: commits that come meanwhile share the next one. A NOTIFY
+	 * inside a transaction takes a database-wide lock from the NOTIFY to the end of the commit's
+	 * flush, so every writer that notified would wait for the one before it; this way writers
+	 * commit in parallel. A NOTIFY lost with the process is covered by the listeners' poll.
+	 */
+	let announcing: Promise<void> | undefined;
+	let toAnnounce = 0;
+	function announceCommit(xid: number) {
+		toAnnounce = Math.max(toAnnounce, xid);
+		if (announcing) return;
+		announcing = (async () => {
+			while (toAnnounce > 0) {
+				const payload = String(toAnnounce);
+				toAnnounce = 0;
+				// The channel is a checked identifier.
+				await pool.query(`SELECT pg_notify('${channel}', $1)`, [payload]).catch(() => undefined);
+			}
+		})().finally(() => (announcing = undefined));
 	}
 
 	const listeners = new Set<() => void>();
@@ -272,6 +314,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		},
 		async close() {
 			if (closed) return;
+			await announcing; // the last commits' NOTIFY goes out before the pool closes
 			closed = true;
 			clearTimeout(reconnectTimer);
 			clearTimeout(settleTimer);

@@ -194,6 +194,7 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 			savepoint: optimisticSavepoint(exec, strict, () => writes, doom),
 			bulk: !strict,
 			signalEvents: async () => onEvents(),
+			afterRollback: () => undefined,
 		};
 	};
 

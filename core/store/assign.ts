@@ -1,25 +1,27 @@
 /**
  * Assigning leads: to a given member, by round robin over a named pool, or to nobody.
  *
- * Round robin is atomic: the pool row is locked (PostgreSQL; SQLite has a single writer) before
- * the credits are read, so concurrent executions and queue-mode workers each get their own
- * turn. A lead that a pool has assigned before gets the same member again unless `reassign`
- * is set (or that member no longer takes turns), and such a repeat uses up no turn.
+ * Round robin is atomic: each pick takes the pool's next turn number (SQLite: the count in the
+ * pool row, under its single writer; PostgreSQL: the pool's sequence, which never waits), so
+ * concurrent executions and queue-mode workers each get their own turn (core/store/pools.ts).
+ * A lead that a pool has assigned before gets the same member again unless `reassign` is set
+ * (or that member no longer takes turns), and such a repeat uses up no turn.
  */
 import { conflict, invalid } from '../errors';
 import type { Lead, Member, MemberRef, WriteContext } from '../model';
-import { pickNext } from '../rotation/smoothWeighted';
 import { oneOf } from '../validation';
 import type { Statement } from '../sql/SqlDriver';
 import { assignmentStatements, getLead, lockLead, parseLeadId } from './leads';
 import { resolveMember } from './members';
 import {
 	definitionMatches,
+	ensureCycle,
 	keyOf,
 	lockPool,
 	nobodyEligible,
 	parsePoolDefinition,
 	resolveParsed,
+	takeTurn,
 	upsertPool,
 	type ParsedPoolDefinition,
 	type PoolDefinition,
@@ -121,15 +123,16 @@ async function assignRoundRobin(
 		return { ...skip, member: await resolveMember(tx, lead.owner!.id) };
 	}
 
-	// SQLite (one writer): the pool's members, credits and what it gave this lead before, read
-	// once. PostgreSQL, in the cases serverAssign leaves here: the same read without a lock; the
-	// turn itself locks the pool (see below) unless the definition changes the pool, which locks
-	// and re-reads it first.
+	// SQLite (one writer): the pool's members, rotation and what it gave this lead before, read
+	// once. PostgreSQL, in the cases serverAssign leaves here: the same read without a lock; a
+	// definition that changes the pool locks and re-reads it first.
 	const seen = (await lockPool(tx, parsed.name, lead.id, { lock: !server })) ?? null;
 	const definition = await resolveParsed(tx, parsed, seen?.members.map((m) => m.member));
 	if (definition.members && !definition.members.some((m) => m.member.active)) throw nobodyEligible(definition.name, definition.members);
 	const current = server && seen && definitionMatches(seen, definition) ? seen : await upsertPool(tx, definition, 'pool', lead.id, server ? undefined : seen);
-	const { members, previousMemberId, ...pool } = current;
+	await ensureCycle(tx, current);
+	const { members, previousMemberId } = current;
+	const pool = { id: current.id, name: current.name };
 	const eligible = members.filter((m) => m.eligible);
 	// A stored pool used by name, or a member deactivated since the definition was read.
 	if (eligible.length === 0) throw nobodyEligible(pool.name, members);
@@ -145,16 +148,19 @@ async function assignRoundRobin(
 	}
 	if (server) return { ...(await serverTurn(tx, lead, pool, members, context)), repeated: false };
 
-	const pick = pickNext(eligible.map((m) => ({ memberId: m.member.id, weight: m.weight, credit: m.credit })));
-	// One statement for the whole pick: every eligible member gains its weight, the winner pays the total.
-	const ids = eligible.map((m) => m.member.id).join(', ');
-	const credits: Statement = [
-		`UPDATE pool_members SET credit = credit + weight - CASE WHEN member_id = $2 THEN $3 ELSE 0 END
-		WHERE pool_id = $1 AND member_id IN (${ids})`,
-		[pool.id, pick.winner, pick.totalWeight],
-	];
-	const winner = eligible.find((m) => m.member.id === pick.winner)!.member;
-	return { ...(await setOwner(tx, lead, winner, pool, 'round_robin', context, [credits])), repeated: false };
+	const turn = takeTurn(current, (id) => eligible.some((m) => m.member.id === id));
+	if (!turn) throw nobodyEligible(pool.name, members);
+	const winner = eligible.find((m) => m.member.id === turn.memberId)!.member;
+	return { ...(await setOwner(tx, lead, winner, pool, 'round_robin', context, [turn.write], turn.turn)), repeated: false };
+}
+
+/**
+ * PostgreSQL: a turn comes from a sequence, which a rollback does not undo. Should this
+ * transaction not commit, the turn is given back and the pool's next pick takes it (its member's
+ * turn), so a failed run costs nobody their share.
+ */
+function giveBackIfRolledBack(tx: Tx, poolId: number, turn: number) {
+	tx.s.afterRollback(['INSERT INTO pool_turn_returns (pool_id, turn) VALUES ($1, $2) ON CONFLICT DO NOTHING', [poolId, turn]]);
 }
 
 /**
@@ -180,7 +186,7 @@ async function serverAssign(
 	const now = tx.now();
 	const row = await tx.s.get<Row>(
 		`WITH x AS MATERIALIZED (${LEAD_LOCK_SELECT} WHERE l.id = $1 FOR UPDATE OF l)
-		SELECT x.*, r.r_winner, r.r_pool, r.r_pool_name, r.r_member FROM x LEFT JOIN LATERAL lead_round_robin_assign(
+		SELECT x.*, r.r_winner, r.r_pool, r.r_pool_name, r.r_member, r.r_turn FROM x LEFT JOIN LATERAL lead_round_robin_assign(
 			x.id, x.owner_id, $2::boolean, $3::text, $4::boolean, $5::bigint[], $6::int[], $7::boolean, $8::bigint, $9::jsonb, $10::int) r ON true`,
 		[
 			id,
@@ -198,6 +204,7 @@ async function serverAssign(
 	if (!row) return {};
 	const lead = toLead(row);
 	if (row.r_winner === null || row.r_winner === undefined) return { lead };
+	giveBackIfRolledBack(tx, Number(row.r_pool), Number(row.r_turn));
 	await tx.s.signalEvents();
 	const member = toMember(row.r_member as Row);
 	const changed = lead.owner?.id !== member.id;
@@ -206,10 +213,8 @@ async function serverAssign(
 }
 
 /**
- * PostgreSQL: the turn (lead_round_robin_turn, migration 5: it locks the pool and moves the
- * credits), the owner, the history row and the lead.assigned event in one statement, so the
- * pool is locked for that statement and the commit only. Members deactivated meanwhile are
- * left out by the function itself.
+ * PostgreSQL: the turn (lead_round_robin_turn, migration 9), the owner, the history row and the
+ * lead.assigned event in one statement.
  */
 async function serverTurn(
 	tx: Tx,
@@ -221,21 +226,22 @@ async function serverTurn(
 	const now = tx.now();
 	const previous = lead.owner?.id ?? null;
 	await tx.s.signalEvents();
-	const row = await tx.s.get<{ winner: number | null }>(
-		`WITH pick AS (SELECT lead_round_robin_turn($1::bigint, $2::bigint[]) AS winner),
+	const row = await tx.s.get<{ winner: number | null; turn: number | null }>(
+		`WITH pick AS (SELECT r_winner AS winner, r_turn AS turn FROM lead_round_robin_turn($1::bigint, $2::bigint[]) WHERE r_winner IS NOT NULL),
 		owner AS (UPDATE leads SET owner_id = pick.winner, updated_at = $3::bigint FROM pick
 			WHERE leads.id = $4::bigint AND pick.winner IS NOT NULL AND leads.owner_id IS DISTINCT FROM pick.winner),
-		history AS (INSERT INTO assignments (lead_id, member_id, pool_id, mode, at)
-			SELECT $4::bigint, winner, $1::bigint, 'round_robin', $3::bigint FROM pick WHERE winner IS NOT NULL),
+		history AS (INSERT INTO assignments (lead_id, member_id, pool_id, mode, at, turn)
+			SELECT $4::bigint, winner, $1::bigint, 'round_robin', $3::bigint, turn FROM pick WHERE winner IS NOT NULL),
 		event AS (INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
 			SELECT 'lead.assigned', $4::bigint, $3::bigint, $5::jsonb, $6::int,
 				jsonb_build_object('memberId', winner, 'previousOwnerId', $7::bigint, 'poolId', $1::bigint, 'mode', 'round_robin')
 			FROM pick WHERE winner IS NOT NULL)
-		SELECT winner FROM pick`,
+		SELECT winner, turn FROM pick`,
 		[pool.id, members.filter((m) => m.eligible).map((m) => m.member.id), now, lead.id, JSON.stringify(context.actor ?? { kind: 'system' }), context.causationDepth ?? 0, previous],
 	);
 	const winnerId = row?.winner === null || row?.winner === undefined ? null : Number(row.winner);
 	if (winnerId === null) throw nobodyEligible(pool.name, members);
+	giveBackIfRolledBack(tx, pool.id, Number(row!.turn));
 	const member = members.find((m) => m.member.id === winnerId)?.member ?? (await resolveMember(tx, winnerId));
 	const changed = previous !== winnerId;
 	const after = changed ? { ...lead, owner: { id: member.id, name: member.name, email: member.email, active: member.active }, updatedAt: now } : lead;
@@ -244,8 +250,7 @@ async function serverTurn(
 
 /**
  * Sets the owner and records the assignment: on PostgreSQL the owner, the history row, the
- * event and `also` (the pool's credits) go as one statement, so a pool's lock is held for as
- * few round trips as possible.
+ * event and `also` (SQLite's round robin: the pool's turn count) go as one statement.
  */
 async function setOwner(
 	tx: Tx,
@@ -255,6 +260,7 @@ async function setOwner(
 	mode: 'member' | 'round_robin' | 'unassign',
 	context: WriteContext,
 	also: Statement[] = [],
+	turn: number | null = null,
 ): Promise<AssignResult> {
 	const previous = lead.owner?.id ?? null;
 	const memberId = member?.id ?? null;
@@ -268,7 +274,7 @@ async function setOwner(
 		after = { ...lead, owner: member && { id: member.id, name: member.name, email: member.email, active: member.active }, updatedAt: now };
 	}
 	// A reassign can land on the current owner: it is still a turn, so it is still recorded.
-	writes.push(...(await assignmentStatements(tx, lead.id, memberId, pool?.id ?? null, mode, previous, context)));
+	writes.push(...(await assignmentStatements(tx, lead.id, memberId, pool?.id ?? null, mode, previous, context, turn)));
 	await tx.s.runAll(writes);
 	return { lead: after, member, pool, changed };
 }

@@ -526,9 +526,11 @@ export async function assignmentStatements(
 	mode: string,
 	previousOwnerId: number | null,
 	context: WriteContext,
+	/** Round robin: the pool's turn this assignment took. */
+	turn: number | null = null,
 ): Promise<Statement[]> {
 	return [
-		['INSERT INTO assignments (lead_id, member_id, pool_id, mode, at) VALUES ($1, $2, $3, $4, $5)', [leadId, memberId, poolId, mode, tx.now()]],
+		['INSERT INTO assignments (lead_id, member_id, pool_id, mode, at, turn) VALUES ($1, $2, $3, $4, $5, $6)', [leadId, memberId, poolId, mode, tx.now(), turn]],
 		await eventStatement(tx, 'lead.assigned', leadId, { memberId, previousOwnerId, poolId, mode }, context),
 	];
 }

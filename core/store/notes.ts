@@ -7,6 +7,7 @@ import { LIMITS, requiredText } from '../validation';
 import { appendEvent } from './events';
 import { getLead, lockLead } from './leads';
 import { bool, toNote, type Row } from './rows';
+import { AGAIN_REASON, earlierWrite, recordWrite } from './stepWrites';
 import type { Tx } from './Tx';
 
 export interface NoteInput {
@@ -19,15 +20,19 @@ export async function createNote(
 	leadId: unknown,
 	input: NoteInput,
 	context: WriteContext = {},
-): Promise<{ note: Note; lead: Lead }> {
+): Promise<{ note: Note; lead: Lead; again?: string }> {
 	const content = requiredText('content', input.content, LIMITS.noteContent);
 	const pinned = bool(input.pinned) || input.pinned === 'true';
 	const lead = await lockLead(tx, leadId);
+	const noteById = (id: number) => tx.s.get<Row>('SELECT * FROM notes WHERE id = $1', [id]);
+	const earlier = await earlierWrite(tx, 'note', context.sourceKey, async (id) => Boolean(await noteById(id)));
+	if (earlier !== undefined) return { note: toNote((await noteById(earlier))!), lead, again: AGAIN_REASON };
 	const row = await tx.s.get<Row>(
 		'INSERT INTO notes (lead_id, content, pinned, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
 		[lead.id, content, pinned, tx.now()],
 	);
 	const note = toNote(row!);
+	await recordWrite(tx, 'note', context.sourceKey, note.id);
 	await appendEvent(tx, 'note.created', lead.id, { noteId: note.id, pinned }, context);
 	return { note, lead };
 }

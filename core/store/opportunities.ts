@@ -18,6 +18,7 @@ import { getLead, lockLead, MAX_CAUSATION_DEPTH, parseLeadId } from './leads';
 import { resolveMember } from './members';
 import { defaultStatus, resolveStatus } from './opportunityStatuses';
 import { bool, json, type Row } from './rows';
+import { AGAIN_REASON, earlierWrite, recordWrite } from './stepWrites';
 import type { Tx } from './Tx';
 
 /** Where an opportunity's columns sit in a SELECT: `o` joined to its status and owner, each column as `<prefix><column>`. */
@@ -219,12 +220,14 @@ export async function createOpportunity(
 	input: OpportunityFields,
 	options: OpportunityWriteOptions = {},
 	context: WriteContext = {},
-): Promise<{ opportunity: Opportunity; lead: Lead }> {
+): Promise<{ opportunity: Opportunity; lead: Lead; again?: string }> {
 	// Checks first (nothing written yet), then the lead's lock, then the write.
 	const zone = zoneOf(options);
 	const currency = isEmpty(input.currency) ? currencyCode('currency', options.defaultCurrency || DEFAULT_CURRENCY) : currencyCode('currency', input.currency);
 	const given = await columnsFrom(tx, input, currency, zone);
 	const lead = await lockLead(tx, leadId);
+	const earlier = await earlierWrite(tx, 'opportunity', context.sourceKey, async (id) => Boolean(await tx.s.get('SELECT 1 AS x FROM opportunities WHERE id = $1', [id])));
+	if (earlier !== undefined) return { opportunity: await getOpportunity(tx, earlier), lead, again: AGAIN_REASON };
 	const status = (given.get(field('status')) as OpportunityStatus | undefined) ?? (await defaultStatus(tx));
 	const ownerGiven = 'owner' in input && input.owner !== undefined;
 	const ownerId = ownerGiven ? (given.get(field('owner')) as number | null) : (lead.owner?.id ?? null);
@@ -241,6 +244,7 @@ export async function createOpportunity(
 		params,
 	);
 	const id = Number(row!.id);
+	await recordWrite(tx, 'opportunity', context.sourceKey, id);
 	const value = (values.get(field('value')) as number | null | undefined) ?? null;
 	await appendEvent(tx, 'opportunity.created', lead.id, { opportunityId: id, statusId: status.id, status: status.name, value, currency }, context);
 	return { opportunity: await getOpportunity(tx, id), lead };

@@ -1,11 +1,19 @@
 /**
  * Named round-robin pools. A node defines its pool every time it runs; the definition is
  * upserted by name, so several workflows naming the same pool share one rotation. Members
- * dropped from the definition stay in the table as inactive with their credit frozen, so a
- * member who comes back resumes their place instead of starting over or catching up.
+ * dropped from the definition stay in the table as inactive, so a member who comes back takes
+ * turns again from where the rotation stands instead of starting over or catching up.
+ *
+ * The rotation: the pool stores one cycle of smooth weighted round robin over its active members
+ * (core/rotation/smoothWeighted.ts) and numbers its turns; turn N goes to the cycle's member at
+ * N - cycleStart, and an inactive team member's turns pass to the next. A change of members or
+ * weights starts a new cycle at the next turn. Turns are counted in the pool row on SQLite and
+ * taken from a sequence per pool on PostgreSQL (migration 9), so concurrent picks there do not
+ * wait for each other's commits.
  */
 import { conflict, invalid, notFound } from '../errors';
 import type { Member, MemberRef } from '../model';
+import { memberAtTurn, nextEligibleTurn, rotationCycle } from '../rotation/smoothWeighted';
 import { describe, LIMITS, positiveInteger, requiredText } from '../validation';
 import { resolveMember } from './members';
 import { bool, toMember, type Row } from './rows';
@@ -25,9 +33,8 @@ export interface PoolDefinition {
 
 export interface PoolMember {
 	member: Member;
+	/** Turns per cycle. */
 	weight: number;
-	/** Smooth weighted round robin's running balance: the highest eligible credit goes next. */
-	credit: number;
 	/** Listed in the pool's current definition. */
 	active: boolean;
 	/** Takes turns now: active in the pool and an active team member. */
@@ -38,6 +45,10 @@ export interface Pool {
 	id: number;
 	name: string;
 	members: PoolMember[];
+	/** Turns taken so far (a turn a rolled-back pick gave back is taken again, not counted twice). */
+	turns: number;
+	/** Whose turn is next, as things stand now (null: nobody is eligible). */
+	nextMemberId: number | null;
 	createdAt: number;
 	updatedAt: number;
 }
@@ -46,6 +57,11 @@ export interface LockedPool {
 	id: number;
 	name: string;
 	members: PoolMember[];
+	/** The rotation's cycle as stored (member ids), and the turn it began at. */
+	cycle: number[];
+	cycleStart: number;
+	/** SQLite: the last turn taken (PostgreSQL counts in a sequence). */
+	turns: number;
 	/** The member this pool last gave the lead asked about (round robin), if any. */
 	previousMemberId: number | null;
 }
@@ -77,6 +93,8 @@ export function parsePoolDefinition(definition: PoolDefinition | undefined, fiel
 		const at = `${field}.members[${i}]`;
 		if (typeof entry !== 'object' || entry === null) throw invalid(at, `${at} must name a member and a weight`);
 		const weight = entry.weight === undefined || entry.weight === null || entry.weight === '' ? 1 : positiveInteger(`${at}.weight`, entry.weight);
+		// A cycle is as long as the weights add up to: keep it small enough to store and scan.
+		if (weight > LIMITS.poolWeight) throw invalid(`${at}.weight`, `${at}.weight must be at most ${LIMITS.poolWeight}; got ${weight}`);
 		return { at, ref: entry.member, weight };
 	});
 	return { name, entries };
@@ -151,7 +169,7 @@ export async function lockPool(
 	const forUpdate = (of: string) => (lock ? `FOR UPDATE OF ${of}` : '');
 	const read = () =>
 		tx.s.all<Row>(
-			`SELECT p.id AS pool_id, p.name AS pool_name, pm.weight, pm.credit, pm.active AS pool_active,
+			`SELECT p.id AS pool_id, p.name AS pool_name, p.cycle, p.cycle_start, p.turns, pm.weight, pm.active AS pool_active,
 				(SELECT a.member_id FROM assignments a WHERE a.lead_id = $2 AND a.pool_id = p.id AND a.mode = 'round_robin'
 					ORDER BY a.id DESC LIMIT 1) AS previous_member_id, m.*
 			FROM pools p JOIN pool_members pm ON pm.pool_id = p.id JOIN members m ON m.id = pm.member_id
@@ -162,16 +180,20 @@ export async function lockPool(
 	if (rows.length === 0) {
 		// No pool, or one whose members were not committed when this statement began (another
 		// transaction is defining it): lock the pool row alone, then read again from now.
-		const row = await tx.s.get<Row>(`SELECT id AS pool_id, name AS pool_name FROM pools p WHERE lower(p.name) = lower($1) ${forUpdate('p')}`, [name]);
+		const row = await tx.s.get<Row>(
+			`SELECT id AS pool_id, name AS pool_name, cycle, cycle_start, turns FROM pools p WHERE lower(p.name) = lower($1) ${forUpdate('p')}`,
+			[name],
+		);
 		if (!row) return undefined;
 		rows = await read();
-		if (rows.length === 0) return { id: Number(row.pool_id), name: String(row.pool_name), members: [], previousMemberId: null };
+		if (rows.length === 0) return { id: Number(row.pool_id), name: String(row.pool_name), members: [], ...rotationOf(row), previousMemberId: null };
 	}
 	const previous = rows[0].previous_member_id;
 	return {
 		id: Number(rows[0].pool_id),
 		name: String(rows[0].pool_name),
 		members: rows.map(toPoolMember),
+		...rotationOf(rows[0]),
 		previousMemberId: previous === null || previous === undefined ? null : Number(previous),
 	};
 }
@@ -196,7 +218,68 @@ export async function upsertPool(
 		pool = (await lockPool(tx, definition.name, leadId))!;
 	}
 	if (definition.members) pool.members = await applyMembers(tx, pool.id, pool.members, definition.members);
+	await ensureCycle(tx, pool);
 	return pool;
+}
+
+const rotationOf = (row: Row) => ({ cycle: JSON.parse(String(row.cycle ?? '[]')) as number[], cycleStart: Number(row.cycle_start ?? 1), turns: Number(row.turns ?? 0) });
+
+/** The cycle the pool's active members and weights make (team members away or not). */
+const cycleFor = (members: PoolMember[]) => rotationCycle(members.filter((m) => m.active).map((m) => ({ memberId: m.member.id, weight: m.weight })));
+
+/** PostgreSQL: the sequence a pool's turns are numbered by (ids are numbers, so the name is safe). */
+const turnSequence = (poolId: number) => `pool_turns_${Number(poolId)}`;
+
+/**
+ * Makes the stored cycle the one the pool's members make, starting a new cycle at the next turn
+ * when it differs (a definition changed, or a pool from before migration 9). Mutates `pool`.
+ */
+export async function ensureCycle(tx: Tx, pool: LockedPool): Promise<void> {
+	const wanted = cycleFor(pool.members);
+	if (JSON.stringify(wanted) === JSON.stringify(pool.cycle)) return;
+	if (tx.s.dialect === 'postgres') {
+		// Under the pool's lock: a concurrent definer may have stored it already.
+		const row = await tx.s.get<Row>('SELECT cycle, cycle_start, turns FROM pools WHERE id = $1 FOR UPDATE', [pool.id]);
+		Object.assign(pool, rotationOf(row!));
+		if (JSON.stringify(wanted) === JSON.stringify(pool.cycle)) return;
+		await tx.s.run(`CREATE SEQUENCE IF NOT EXISTS ${turnSequence(pool.id)}`);
+		pool.cycleStart = (await lastTurn(tx, pool)) + 1;
+		await tx.s.run('DELETE FROM pool_turn_returns WHERE pool_id = $1', [pool.id]);
+	} else {
+		pool.cycleStart = pool.turns + 1;
+	}
+	pool.cycle = wanted;
+	await tx.s.run('UPDATE pools SET cycle = $2, cycle_start = $3 WHERE id = $1', [pool.id, JSON.stringify(wanted), pool.cycleStart]);
+}
+
+/** The last turn taken: the pool row's count on SQLite, its sequence on PostgreSQL (0: none yet). */
+async function lastTurn(tx: Tx, pool: { id: number; turns: number }): Promise<number> {
+	if (tx.s.dialect !== 'postgres') return pool.turns;
+	const exists = await tx.s.get<Row>('SELECT to_regclass($1) IS NOT NULL AS present', [turnSequence(pool.id)]);
+	if (!exists?.present) return 0;
+	const row = await tx.s.get<Row>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS last FROM ${turnSequence(pool.id)}`);
+	return Number(row?.last ?? 0);
+}
+
+/**
+ * SQLite's pick (one writer, so the count in the pool row is the truth): the next eligible turn,
+ * and the write that takes it, to go with the assignment's own writes.
+ */
+export function takeTurn(pool: LockedPool, eligible: (memberId: number) => boolean): { memberId: number; turn: number; write: readonly [string, unknown[]] } | undefined {
+	const next = nextEligibleTurn(pool.cycle, pool.cycleStart, pool.turns, eligible);
+	return next && { ...next, write: ['UPDATE pools SET turns = $2 WHERE id = $1', [pool.id, next.turn]] };
+}
+
+/** Whose turn is next on the pool as stored: a turn given back first (PostgreSQL), then the next one. */
+async function nextMember(tx: Tx, pool: LockedPool): Promise<number | null> {
+	const eligible = new Set(pool.members.filter((m) => m.eligible).map((m) => m.member.id));
+	if (pool.cycle.length === 0) return null;
+	if (tx.s.dialect === 'postgres') {
+		const returned = await tx.s.all<Row>('SELECT turn FROM pool_turn_returns WHERE pool_id = $1 AND turn >= $2 ORDER BY turn', [pool.id, pool.cycleStart]);
+		const back = returned.map((r) => memberAtTurn(pool.cycle, pool.cycleStart, Number(r.turn))).find((id) => eligible.has(id));
+		if (back !== undefined) return back;
+	}
+	return nextEligibleTurn(pool.cycle, pool.cycleStart, await lastTurn(tx, pool), (id) => eligible.has(id))?.memberId ?? null;
 }
 
 /** Whether applying `definition` to the pool as read would change nothing. */
@@ -230,7 +313,7 @@ async function applyMembers(
 		}
 		// Prefer the member as read under the lock; the definition was resolved before it.
 		const latest = current?.member ?? member;
-		result.push({ member: latest, weight, credit: current?.credit ?? 0, active: true, eligible: latest.active });
+		result.push({ member: latest, weight, active: true, eligible: latest.active });
 	}
 	const listed = new Set(wanted.map((w) => w.member.id));
 	for (const m of stored) {
@@ -245,7 +328,7 @@ async function applyMembers(
 	return result.sort((x, y) => x.member.id - y.member.id);
 }
 
-const POOL_MEMBERS_SELECT = `SELECT pm.weight, pm.credit, pm.active AS pool_active, m.*
+const POOL_MEMBERS_SELECT = `SELECT pm.weight, pm.active AS pool_active, m.*
 	FROM pool_members pm JOIN members m ON m.id = pm.member_id WHERE pm.pool_id = $1 ORDER BY pm.member_id`;
 
 export async function poolMembers(tx: Tx, poolId: number): Promise<PoolMember[]> {
@@ -255,7 +338,7 @@ export async function poolMembers(tx: Tx, poolId: number): Promise<PoolMember[]>
 function toPoolMember(r: Row): PoolMember {
 	const member = toMember(r);
 	const active = bool(r.pool_active);
-	return { member, weight: Number(r.weight), credit: Number(r.credit), active, eligible: active && member.active };
+	return { member, weight: Number(r.weight), active, eligible: active && member.active };
 }
 
 /** Creates or updates a pool from its definition (the Lead node's "define pool"). */
@@ -268,14 +351,38 @@ export async function definePool(tx: Tx, definition: PoolDefinition): Promise<Po
 
 /** A pool by name (any case) or id, with every member it has had and their standing. */
 export async function getPool(tx: Tx, ref: unknown, field = 'pool'): Promise<Pool> {
+	const { row, members } = await findPool(tx, ref, field);
+	const id = Number(row.id);
+	const rotation = { id, name: String(row.name), members, ...rotationOf(row), previousMemberId: null };
+	// A pool from before migration 9 has no cycle stored yet: show the one its next pick stores.
+	if (rotation.cycle.length === 0) Object.assign(rotation, { cycle: cycleFor(members), cycleStart: rotation.turns + 1 });
+	return {
+		id,
+		name: rotation.name,
+		members,
+		turns: await turnsTaken(tx, rotation),
+		nextMemberId: await nextMember(tx, rotation),
+		createdAt: Number(row.created_at),
+		updatedAt: Number(row.updated_at),
+	};
+}
+
+/** A pool's row and members, by name (any case) or id; not found is an error naming `field`. */
+export async function findPool(tx: Tx, ref: unknown, field = 'pool'): Promise<{ row: Row; members: PoolMember[] }> {
 	const key = typeof ref === 'object' && ref !== null ? ((ref as { id?: unknown; name?: unknown }).id ?? (ref as { name?: unknown }).name) : ref;
 	let row: Row | undefined;
 	if (typeof key === 'number') row = await tx.s.get<Row>('SELECT * FROM pools WHERE id = $1', [key]);
 	else if (typeof key === 'string' && key.trim() !== '') row = await tx.s.get<Row>('SELECT * FROM pools WHERE lower(name) = lower($1)', [key.trim()]);
 	else throw invalid(field, `${field} is required`);
 	if (!row) throw notFound(field, `${field}: no pool named ${describe(key)}`);
-	const id = Number(row.id);
-	return { id, name: String(row.name), members: await poolMembers(tx, id), createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+	return { row, members: await poolMembers(tx, Number(row.id)) };
+}
+
+async function turnsTaken(tx: Tx, pool: LockedPool): Promise<number> {
+	const last = await lastTurn(tx, pool);
+	if (tx.s.dialect !== 'postgres') return last;
+	const back = await tx.s.get<Row>('SELECT COUNT(*) AS n FROM pool_turn_returns WHERE pool_id = $1', [pool.id]);
+	return last - Number(back?.n ?? 0);
 }
 
 export async function listPools(tx: Tx): Promise<{ id: number; name: string; members: number; eligible: number }[]> {

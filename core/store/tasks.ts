@@ -9,7 +9,8 @@ import { describe, LIMITS, priority, requiredText, taskType } from '../validatio
 import { appendEvent } from './events';
 import { getLead, lockLead } from './leads';
 import { resolveMember } from './members';
-import { getPool } from './pools';
+import { findPool } from './pools';
+import { AGAIN_REASON, earlierWrite, recordWrite } from './stepWrites';
 import { closeTask } from './taskClosing';
 import { bool, toTask, type Row } from './rows';
 import type { Tx } from './Tx';
@@ -66,8 +67,10 @@ export async function createTask(tx: Tx, leadId: unknown, input: TaskInput, cont
 	const prio = priority('priority', input.priority) ?? 'normal';
 	const required = input.required === undefined || input.required === null || input.required === '' ? true : bool(input.required) || input.required === 'true';
 	const lead = await lockLead(tx, leadId);
-	const { assignee, holders, poolId, reason } = await resolveAssignee(tx, lead, input.assignee);
 	const hold = input.hold;
+	const earlier = await earlierWrite(tx, 'task', context.sourceKey, async (id) => Boolean(await tx.s.get('SELECT 1 AS x FROM tasks WHERE id = $1', [id])));
+	if (earlier !== undefined) return createdBefore(tx, earlier, lead, hold);
+	const { assignee, holders, poolId, reason } = await resolveAssignee(tx, lead, input.assignee);
 
 	const row = await tx.s.get<Row>(
 		`INSERT INTO tasks (lead_id, type, description, due_at, assignee_id, priority, required, status, created_at,
@@ -78,6 +81,7 @@ export async function createTask(tx: Tx, leadId: unknown, input: TaskInput, cont
 	const taskId = Number(row!.id);
 	for (const holder of holders) await tx.s.run('INSERT INTO task_holders (task_id, member_id) VALUES ($1, $2)', [taskId, holder.id]);
 	if (hold?.resumeUrlFor) await tx.s.run('UPDATE tasks SET resume_url = $2 WHERE id = $1', [taskId, hold.resumeUrlFor(taskId)]);
+	await recordWrite(tx, 'task', context.sourceKey, taskId);
 	const task = await getTask(tx, taskId);
 	await appendEvent(
 		tx,
@@ -87,6 +91,26 @@ export async function createTask(tx: Tx, leadId: unknown, input: TaskInput, cont
 		context,
 	);
 	return reason ? { task, lead, assignee, holders, reason } : { task, lead, assignee, holders };
+}
+
+/**
+ * The task this step's cause created before. An open one is now held by this run (the earlier
+ * run is gone, or it would not run again), so closing it resumes this one.
+ */
+async function createdBefore(tx: Tx, taskId: number, lead: Lead, hold: TaskHoldInput | undefined): Promise<CreatedTask> {
+	let task = await getTask(tx, taskId);
+	if (hold && task.status === 'open') {
+		await tx.s.run(
+			`UPDATE tasks SET hold_id = $2, hold_execution = $3, hold_node = $4, hold_item = $5, hold_until = $6, hold_released_at = NULL, resume_url = $7
+			WHERE id = $1`,
+			[taskId, hold.id, hold.executionId, hold.node, hold.item, hold.until, hold.resumeUrlFor?.(taskId) ?? null],
+		);
+		task = await getTask(tx, taskId);
+	}
+	const assignee = task.assigneeId ? await resolveMember(tx, task.assigneeId) : null;
+	const holders: Member[] = [];
+	for (const id of task.holderIds) holders.push(await resolveMember(tx, id));
+	return { task, lead, assignee, holders, reason: AGAIN_REASON };
 }
 
 interface ResolvedAssignee {
@@ -112,10 +136,10 @@ async function resolveAssignee(tx: Tx, lead: Lead, assignee: TaskAssignee | unde
 		return one(member);
 	}
 	if (kind === 'pool') {
-		const pool = await getPool(tx, (assignee as { pool?: unknown }).pool, 'pool');
-		const holders = pool.members.filter((m) => m.eligible).map((m) => m.member);
-		if (holders.length === 0) return { ...unassigned(`pool "${pool.name}" has no active member, so nobody holds the task`), poolId: pool.id };
-		return { assignee: null, holders, poolId: pool.id };
+		const { row, members } = await findPool(tx, (assignee as { pool?: unknown }).pool, 'pool');
+		const holders = members.filter((m) => m.eligible).map((m) => m.member);
+		if (holders.length === 0) return { ...unassigned(`pool "${String(row.name)}" has no active member, so nobody holds the task`), poolId: Number(row.id) };
+		return { assignee: null, holders, poolId: Number(row.id) };
 	}
 	if (kind === 'field') return memberInField(tx, lead, (assignee as { field?: unknown }).field);
 	throw invalid('assignee', `assignee must be a member, the lead's owner, a pool, a lead field, or nobody; got ${describe(kind)}`);

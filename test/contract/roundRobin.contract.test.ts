@@ -1,4 +1,4 @@
-import { pickNext, type LeadStore, type Member, type PoolDefinition, type StoreConfig } from '../../core';
+import { type LeadStore, type Member, type PoolDefinition, type StoreConfig } from '../../core';
 import { forEachBackend, manualClock } from '../support/backends';
 import { expectRefusedCleanly, expectStoreError } from '../support/storeAssertions';
 import { runWorkers } from '../support/workers';
@@ -40,7 +40,7 @@ forEachBackend((backend) => {
 	const expectFairPrefixes = (order: number[], member: Member, share: number) => {
 		order.forEach((_, i) => expect(Math.abs(count(order.slice(0, i + 1), member) - (i + 1) * share)).toBeLessThanOrEqual(1));
 	};
-	const credits = async (name: string) => new Map((await store.read((t) => t.getPool(name))).members.map((m) => [m.member.id, m.credit]));
+	const standing = (name: string) => store.read((t) => t.getPool(name));
 
 	describe('rotation', () => {
 		it('honours weights exactly over each full cycle, interleaved', async () => {
@@ -52,7 +52,8 @@ forEachBackend((backend) => {
 				expect([count(slice, a), count(slice, b), count(slice, c)]).toEqual([3, 2, 1]);
 			}
 			expect(order.slice(0, 6)).toEqual([a.id, b.id, a.id, c.id, b.id, a.id]);
-			expect([...(await credits('Weighted')).values()]).toEqual([0, 0, 0]);
+			// Ten whole cycles: the next turn is the cycle's first again.
+			expect(await standing('Weighted')).toMatchObject({ turns: 60, nextMemberId: a.id });
 		});
 
 		it('a member who joins mid-stream gets their share from then on, no backlog', async () => {
@@ -64,15 +65,14 @@ forEachBackend((backend) => {
 			expect(count(after, d)).toBe(10);
 		});
 
-		it('a member dropped from the pool keeps their frozen credit and returns without a flood', async () => {
+		it('a member dropped from the pool stays listed and returns without a flood', async () => {
 			const [a, b, c, d] = await team(4);
 			const all = pool('Returners', [[a, 1], [b, 1], [c, 1], [d, 1]]);
-			await stream(6, all); // leave credits mid-cycle
-			const frozen = (await credits('Returners')).get(d.id);
+			await stream(6, all); // leave the rotation mid-cycle
 			const away = await stream(21, pool('Returners', [[a, 1], [b, 1], [c, 1]]));
 			expect(count(away, d)).toBe(0);
 			const inPool = (await store.read((t) => t.getPool('returners'))).members.find((m) => m.member.id === d.id)!;
-			expect(inPool).toMatchObject({ credit: frozen, active: false, eligible: false, weight: 1 });
+			expect(inPool).toMatchObject({ active: false, eligible: false, weight: 1 });
 			const back = await stream(40, all);
 			expectFairPrefixes(back, d, 1 / 4);
 			for (const m of [a, b, c]) expectFairPrefixes(back, m, 1 / 4);
@@ -82,19 +82,36 @@ forEachBackend((backend) => {
 			const [a, b, c] = await team(3);
 			const def = pool('Holiday', [[a, 2], [b, 1], [c, 1]]);
 			await stream(3, def);
-			const frozen = (await credits('Holiday')).get(b.id);
 			await store.transaction((t) => t.updateMember(b.id, { active: false }));
 			const away = await stream(15, def);
 			expect(count(away, b)).toBe(0);
-			// B's frozen credit is not zero, so A and C split B's absence to within a turn, not exactly.
+			// B's turns pass to the next in the cycle: A and C split B's absence to within a turn.
 			expectFairPrefixes(away, a, 2 / 3);
 			expectFairPrefixes(away, c, 1 / 3);
-			expect((await credits('Holiday')).get(b.id)).toBe(frozen);
-			expect((await store.read((t) => t.getPool('Holiday'))).members.find((m) => m.member.id === b.id)).toMatchObject({ active: true, eligible: false });
+			expect((await standing('Holiday')).members.find((m) => m.member.id === b.id)).toMatchObject({ active: true, eligible: false });
 			await store.transaction((t) => t.updateMember(b.id, { active: true }));
 			const back = await stream(40, def);
 			expectFairPrefixes(back, b, 1 / 4);
 			expectFairPrefixes(back, a, 2 / 4);
+		});
+
+		it('a pick whose transaction rolls back costs nobody their turn', async () => {
+			const [a, b, c] = await team(3);
+			const def = pool('Undone', [[a, 1], [b, 1], [c, 1]]);
+			const first = await stream(1, def);
+			const before = await standing('Undone');
+			const [x, y] = await leads(2);
+			const failed = store.transaction(async (t) => {
+				await t.assignLead(x, { mode: 'round_robin', pool: def, whenAssigned: 'overwrite' }, workflow);
+				await t.assignLead(y, { mode: 'round_robin', pool: def, whenAssigned: 'overwrite' }, workflow);
+				throw new Error('the run failed after its picks');
+			});
+			await expect(failed).rejects.toThrow('the run failed after its picks');
+			expect(await standing('Undone')).toMatchObject({ turns: before.turns, nextMemberId: b.id });
+			// The turns given back are taken again, in order: the rotation goes on as if nothing happened.
+			const rest = await stream(5, def);
+			expect([...first, ...rest]).toEqual([a.id, b.id, c.id, a.id, b.id, c.id]);
+			expect(await store.read((t) => t.listAssignments(x))).toEqual([]);
 		});
 
 		it('a weight change applies from the next turn', async () => {
@@ -113,11 +130,11 @@ forEachBackend((backend) => {
 			const [lead] = await leads(1);
 			const first = await roundRobin(lead, def);
 			expect(first).toMatchObject({ changed: true, repeated: false, pool: { name: 'Again' } });
-			const before = await credits('Again');
+			const before = await standing('Again');
 			const again = await roundRobin(lead, def);
 			expect(again).toMatchObject({ changed: false, repeated: true, member: { id: first.member!.id } });
 			expect(again.reason).toMatch(/before/);
-			expect(await credits('Again')).toEqual(before);
+			expect(await standing('Again')).toMatchObject({ turns: before.turns, nextMemberId: before.nextMemberId });
 			expect(await store.read((t) => t.listAssignments(lead))).toHaveLength(1);
 
 			const skip = await roundRobin(lead, def, { whenAssigned: 'skip' });
@@ -131,11 +148,11 @@ forEachBackend((backend) => {
 			const [lead] = await leads(1);
 			await stream(2, def);
 			await roundRobin(lead, def);
-			const state = (await store.read((t) => t.getPool('Reassign'))).members;
-			const expected = pickNext(state.map((m) => ({ memberId: m.member.id, weight: m.weight, credit: m.credit }))).winner;
+			const state = await standing('Reassign');
+			const expected = state.nextMemberId;
 			const again = await roundRobin(lead, def, { reassign: true });
 			expect(again).toMatchObject({ repeated: false, member: { id: expected } });
-			expect(await credits('Reassign')).not.toEqual(new Map(state.map((m) => [m.member.id, m.credit])));
+			expect((await standing('Reassign')).turns).toBe(state.turns + 1);
 			const history = await store.read((t) => t.listAssignments(lead));
 			expect(history.map((h) => [h.mode, h.pool?.name])).toEqual([
 				['round_robin', 'Reassign'],
@@ -210,10 +227,11 @@ forEachBackend((backend) => {
 		it('pools are shared by name: defined once, used by name (any case), listed with their standing', async () => {
 			const [a, b] = await team(2);
 			const defined = await store.transaction((t) => t.definePool(pool('Shared Team', [[a, 2], [b, 1]])));
-			expect(defined.members.map((m) => [m.member.id, m.weight, m.credit, m.active, m.eligible])).toEqual([
-				[a.id, 2, 0, true, true],
-				[b.id, 1, 0, true, true],
+			expect(defined.members.map((m) => [m.member.id, m.weight, m.active, m.eligible])).toEqual([
+				[a.id, 2, true, true],
+				[b.id, 1, true, true],
 			]);
+			expect(defined).toMatchObject({ turns: 0, nextMemberId: a.id });
 			const [l1, l2, l3] = await leads(3);
 			const got = [];
 			for (const id of [l1, l2, l3]) got.push((await roundRobin(id, { name: 'shared team' })).member!.id);
@@ -326,8 +344,8 @@ forEachBackend((backend) => {
 				const got = rows.filter((r) => Number(r.member_id) === m.id).length;
 				expect(Math.abs(got - (LEADS * weights[i]) / total)).toBeLessThanOrEqual(1);
 			});
-			const pool_ = await shared.read((t) => t.getPool('Burst'));
-			expect(pool_.members.map((m) => m.credit)).toEqual([0, 0, 0, 0]); // 200 whole cycles
+			// 200 whole cycles, no turn lost or taken twice: the next turn is the cycle's first again.
+			expect(await shared.read((t) => t.getPool('Burst'))).toMatchObject({ turns: LEADS, nextMemberId: members[3].id });
 			const attempts = results.map((r) => `${r.ms} ms`).join(', ');
 			console.log(`[${backend().name}] ${LEADS * 2} assignment calls (${LEADS} turns) by 8 callers in 2 processes: ${attempts}`);
 		}, 300_000);

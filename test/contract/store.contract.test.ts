@@ -194,7 +194,8 @@ forEachBackend((backend) => {
 describe('[postgres] a schema change made elsewhere while the store runs', () => {
 	const run = postgresAvailable() ? it : it.skip;
 	run('fails the one transaction whose prepared statements it outdated, then recovers', async () => {
-		const config = { backend: 'postgres' as const, ...pgConfig(), schema: `lead_test_plan_${process.pid}` };
+		// One connection, so the statement prepared below is the one the next read finds.
+		const config = { backend: 'postgres' as const, ...pgConfig(), schema: `lead_test_plan_${process.pid}`, maxConnections: 1 };
 		const store = await openLeadStore(config);
 		const admin = new Client({ ...pgConfig(), options: `-c search_path=${config.schema}` });
 		await admin.connect();

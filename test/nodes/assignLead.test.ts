@@ -119,8 +119,8 @@ forEachBackend((backend) => {
 			const leadId = await kit.lead();
 			const [[first]] = await kit.run(roundRobin(name, def, { lead: rl(leadId) }));
 			expect(first.json.member).toMatchObject({ id: ana.id });
-			const credits = async () => (await kit.store.read((t) => t.getPool(name))).members.map((m) => m.credit);
-			const before = await credits();
+			const turns = async () => (await kit.store.read((t) => t.getPool(name))).turns;
+			const before = await turns();
 
 			// Re-running the workflow for the same lead: "only if unassigned" skips it...
 			const [[skipped]] = await kit.run(roundRobin(name, def, { lead: rl(leadId) }));
@@ -128,11 +128,11 @@ forEachBackend((backend) => {
 			// ...and Overwrite gives the same member again, using no turn.
 			const [[repeated]] = await kit.run(roundRobin(name, def, { lead: rl(leadId), whenAssigned: 'overwrite' }));
 			expect(repeated.json).toMatchObject({ repeated: true, changed: false, member: { id: ana.id }, reason: `pool "${name}" gave lead ${leadId} to Ana before; set reassign to pick anew` });
-			expect(await credits()).toEqual(before);
+			expect(await turns()).toEqual(before);
 
 			const [[reassigned]] = await kit.run(roundRobin(name, def, { lead: rl(leadId), whenAssigned: 'overwrite', reassign: true }));
 			expect(reassigned.json).toMatchObject({ repeated: false, changed: true, member: { id: bo.id }, lead: { owner: { id: bo.id } } });
-			expect(await credits()).not.toEqual(before);
+			expect(await turns()).not.toEqual(before);
 		});
 
 		it('skips inactive members, and members left out of the pool, without losing their place', async () => {
