@@ -52,12 +52,12 @@ export class CreateLeadNote implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return runItems(this, async (ops, i, context) => {
-			const { note, lead } = await ops.createNote(
+			const { note, lead, again } = await ops.createNote(
 				locatorValue(this, 'lead', i),
 				{ content: this.getNodeParameter('content', i, ''), pinned: this.getNodeParameter('pinned', i, false) },
 				context,
 			);
-			return { ...toJson(note), lead: toJson(lead) };
+			return { ...toJson(note), ...(again ? { reason: again } : {}), lead: toJson(lead) };
 		});
 	}
 }

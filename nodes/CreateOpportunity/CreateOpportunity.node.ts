@@ -86,8 +86,8 @@ export class CreateOpportunity implements INodeType {
 			if (ownerMode === 'member') fields.owner = locatorValue(this, 'owner', i);
 			if (ownerMode === 'none') fields.owner = null;
 			writeOptions ??= await opportunityWriteOptions(this);
-			const { opportunity, lead } = await ops.createOpportunity(locatorValue(this, 'lead', i), fields, writeOptions, context);
-			return { ...toJson(opportunity), lead: toJson(lead) };
+			const { opportunity, lead, again } = await ops.createOpportunity(locatorValue(this, 'lead', i), fields, writeOptions, context);
+			return { ...toJson(opportunity), ...(again ? { reason: again } : {}), lead: toJson(lead) };
 		});
 	}
 }

@@ -17,6 +17,10 @@ export interface RunOptions {
 	nodeName?: string;
 	/** The workflow's timezone (Workflow Settings); n8n's default when unset is the instance's, here UTC. */
 	timezone?: string;
+	/** How the execution started (n8n's WorkflowExecuteMode): 'manual' (the editor) unless given. */
+	mode?: string;
+	/** Which run of the node this is in its execution ($runIndex). */
+	runIndex?: number;
 }
 
 export function credentialsFor(config: StoreConfig): IDataObject {
@@ -43,7 +47,8 @@ export async function runNode(node: INodeType, options: RunOptions): Promise<INo
 		getNode: () => nodeInfo,
 		getWorkflow: () => ({ id: 'wf-test', name: 'test', active: false }),
 		getExecutionId: () => 'exec-test',
-		getMode: () => 'manual',
+		getMode: () => options.mode ?? 'manual',
+		getWorkflowDataProxy: () => ({ $runIndex: options.runIndex ?? 0 }),
 		getTimezone: () => options.timezone ?? 'UTC',
 	} as unknown as IExecuteFunctions;
 	return (await node.execute!.call(context)) as INodeExecutionData[][];

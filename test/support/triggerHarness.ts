@@ -88,6 +88,8 @@ export interface RunningTrigger {
 	executions: ExecutionsStandIn;
 	/** The next n emits fail to start their run (n8n rejects their donePromise). */
 	failNextEmits(n: number): void;
+	/** The next n runs end as `run` says instead of succeeding (a run n8n lost, one that failed in a node). */
+	endNextRunsAs(n: number, run: Partial<IRun>): void;
 	until(n: number, timeoutMs?: number): Promise<void>;
 	close(): Promise<void>;
 }
@@ -157,6 +159,7 @@ export async function startTrigger(node: INodeType, options: TriggerOptions): Pr
 	const keys: string[] = [];
 	const executions = options.executions ?? new ExecutionsStandIn();
 	let failNext = 0;
+	const endings: Array<Partial<IRun>> = [];
 	const context = makeContext(node, options, {
 		emit(data, _response, done, key) {
 			if (key !== undefined) keys.push(key);
@@ -165,7 +168,7 @@ export async function startTrigger(node: INodeType, options: TriggerOptions): Pr
 				done?.reject(new Error('the run could not start (test)'));
 				return;
 			}
-			const run = { data: { resultData: { runData: {} } }, mode: 'trigger', status: 'success', startedAt: new Date() } as unknown as IRun;
+			const run = { data: { resultData: { runData: {} } }, mode: 'trigger', status: 'success', startedAt: new Date(), ...endings.shift() } as unknown as IRun;
 			if (!executions.start(key, () => done?.resolve(run))) {
 				// n8n: "Scheduled execution skipped: duplicate deduplication key"; donePromise gets undefined.
 				(done as { resolve(run: IRun | undefined): void } | undefined)?.resolve(undefined);
@@ -183,6 +186,9 @@ export async function startTrigger(node: INodeType, options: TriggerOptions): Pr
 		emits,
 		emitErrors: context.emitErrors,
 		failedExecutions: context.failedExecutions,
+		endNextRunsAs: (n, run) => {
+			for (let i = 0; i < n; i++) endings.push(run);
+		},
 		keys,
 		executions,
 		failNextEmits: (n) => (failNext = n),
