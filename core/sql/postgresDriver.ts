@@ -177,15 +177,18 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 
 	/**
 	 * Tells every listener (this process's and others', LISTEN/NOTIFY) that a transaction that
-	 * wrote events has committed, naming the newest such transaction. Sent after the commit, and
-	 * at most one NOTIFY at a time: commits that come meanwhile share the next one. A NOTIFY
-	 * inside a transaction takes a database-wide lock from the NOTIFY to the end of the commit's
-	 * flush, so every writer that notified would wait for the one before it; this way writers
-	 * commit in parallel. A NOTIFY lost with the process is covered by the listeners' poll.
+	 * wrote events has committed, naming the newest such transaction. Sent after the commit:
+	 * a NOTIFY inside a transaction takes a database-wide lock from the NOTIFY to the end of the
+	 * commit's flush, so every writer that notified would wait for the one before it. The first
+	 * commit after a quiet spell is announced at once; while one NOTIFY is on its way and for
+	 * NOTIFY_GAP_MS after it, later commits wait and share the next, so a busy writer sends a few
+	 * hundred a second at most, not one per commit. This process's own listeners hear at once.
+	 * A NOTIFY lost with the process is covered by the listeners' poll.
 	 */
 	let announcing: Promise<void> | undefined;
 	let toAnnounce = 0;
 	function announceCommit(xid: number) {
+		heard(xid);
 		toAnnounce = Math.max(toAnnounce, xid);
 		if (announcing) return;
 		announcing = (async () => {
@@ -194,6 +197,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 				toAnnounce = 0;
 				// The channel is a checked identifier.
 				await pool.query(`SELECT pg_notify('${channel}', $1)`, [payload]).catch(() => undefined);
+				if (!closed) await new Promise((resolve) => setTimeout(resolve, NOTIFY_GAP_MS));
 			}
 		})().finally(() => (announcing = undefined));
 	}
@@ -232,18 +236,21 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		settleTimer.unref?.();
 	}
 
+	/** A transaction that wrote events committed (told by NOTIFY, or by this process itself). */
+	function heard(xid: number) {
+		if (!listener) return;
+		wakeAll();
+		if (Number.isSafeInteger(xid) && xid > unsettled) {
+			unsettled = xid;
+			watchHorizon(listener);
+		}
+	}
+
 	async function startListening() {
 		if (listener || closed) return;
 		const client = new Client(clientConfig);
 		listener = client;
-		client.on('notification', (message) => {
-			wakeAll();
-			const xid = Number(message.payload);
-			if (Number.isSafeInteger(xid) && xid > unsettled) {
-				unsettled = xid;
-				watchHorizon(client);
-			}
-		});
+		client.on('notification', (message) => heard(Number(message.payload)));
 		client.on('error', () => {
 			// Lost the LISTEN connection: pollers keep delivering; reconnect in the background.
 			if (listener === client) listener = undefined;
@@ -324,6 +331,9 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		},
 	};
 }
+
+/** The least time between two NOTIFYs of one store while its writers commit (see announceCommit). */
+const NOTIFY_GAP_MS = 2;
 
 /** Deadlock detected, serialization failure: the transaction as a whole can simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
