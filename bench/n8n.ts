@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { openLeadStore, type LeadStore, type StoreConfig } from '../core';
+import { fetchAfterRestart } from '../scripts/lib/n8nClient';
 import { startN8nWithPackage, type Execution, type PackageInstance } from '../test/e2e/harness';
 import { backendLabel, benchBackends, type BenchBackend } from './backends';
 import { formatTable, mib, millis, percentile, progress, times, type Row } from './table';
@@ -213,7 +214,7 @@ async function peakMemory(n8n: PackageInstance, s: Store, items: number, withNot
 		await sleep(2_000); // let start-up settle
 		const rest = peakKib(n8n.n8n.pid!);
 		const t0 = performance.now();
-		const response = await fetch(`${n8n.n8n.baseUrl}/webhook/${w.path}`, {
+		const response = await fetchAfterRestart(`${n8n.n8n.baseUrl}/webhook/${w.path}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ leadId: target.id }),
@@ -280,7 +281,11 @@ export async function benchN8n(options: { events?: number; gapMs?: number; items
 			await n8n.api.deactivate(s.triggerWorkflow);
 		}
 		const sqlite = stores.find((s) => s.backend.name === 'sqlite') ?? stores[0];
-		rows.push(...(await peakMemory(n8n, sqlite, options.items ?? 10_000, !options.quick)));
+		rows.push(
+			...(await peakMemory(n8n, sqlite, options.items ?? 10_000, !options.quick).catch((error: Error) => {
+				throw new Error(`${error.message} (${String((error as { cause?: unknown }).cause ?? 'no cause')}); n8n's log ends:\n${n8n.n8n.logText().split('\n').slice(-30).join('\n')}`);
+			})),
+		);
 		return rows;
 	} finally {
 		for (const s of stores) await s.store.close().catch(() => undefined);

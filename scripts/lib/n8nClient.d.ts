@@ -1,6 +1,8 @@
 // Types for n8nClient.js, so the TypeScript e2e harness (test/e2e/harness/api.ts) can extend it.
 /* eslint-disable @typescript-eslint/no-explicit-any -- n8n's workflow and API JSON, as loosely typed as the harness reads it */
 export declare const WRITABLE_WORKFLOW_FIELDS: readonly string[];
+/** fetch, sent once more when the connection was reset before any answer (a socket of an n8n that restarted). */
+export declare function fetchAfterRestart(url: string, init?: RequestInit): Promise<Response>;
 
 export interface Login {
 	email: string;

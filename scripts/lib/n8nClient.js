@@ -10,6 +10,20 @@ const WRITABLE_WORKFLOW_FIELDS = ['name', 'description', 'nodes', 'connections',
 // n8n binds the auth cookie to a browser-id header when one was sent at login; we always send one.
 const BROWSER_ID = 'lead-n8n-client';
 
+/**
+ * fetch, sent once more when the connection was reset before any answer: fetch keeps sockets
+ * alive, and the first request after n8n restarted can go out on one the old process closed.
+ * Such a request reached nobody; fetch itself retries only idempotent ones.
+ */
+async function fetchAfterRestart(url, init) {
+	try {
+		return await fetch(url, init);
+	} catch (error) {
+		if (error?.cause?.code !== 'ECONNRESET') throw error;
+		return fetch(url, init);
+	}
+}
+
 class N8nClient {
 	constructor(baseUrl, cookie, apiKey) {
 		this.baseUrl = baseUrl;
@@ -29,7 +43,7 @@ class N8nClient {
 
 	/** Cookie only (no new API key), e.g. to check a stored key or to run workflows by hand. */
 	static async cookieFor(baseUrl, path, body) {
-		const response = await fetch(`${baseUrl}${path}`, {
+		const response = await fetchAfterRestart(`${baseUrl}${path}`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
 			body: JSON.stringify(body),
@@ -51,7 +65,7 @@ class N8nClient {
 
 	/** Whether the instance still asks for its owner (a fresh database). */
 	static async needsOwnerSetup(baseUrl) {
-		const response = await fetch(`${baseUrl}/rest/settings`);
+		const response = await fetchAfterRestart(`${baseUrl}/rest/settings`);
 		if (!response.ok) throw new Error(`GET /rest/settings: ${response.status}`);
 		const settings = (await response.json()).data;
 		return settings?.userManagement?.showSetupOnFirstLoad === true;
@@ -74,7 +88,7 @@ class N8nClient {
 	}
 
 	async request(method, path, headers, body) {
-		const response = await fetch(`${this.baseUrl}${path}`, {
+		const response = await fetchAfterRestart(`${this.baseUrl}${path}`, {
 			method,
 			headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
 			body: body === undefined ? undefined : JSON.stringify(body),
@@ -127,4 +141,4 @@ class N8nClient {
 	}
 }
 
-module.exports = { N8nClient, WRITABLE_WORKFLOW_FIELDS };
+module.exports = { N8nClient, WRITABLE_WORKFLOW_FIELDS, fetchAfterRestart };
