@@ -3,7 +3,7 @@
  * trigger first listens) that turns NOTIFYs into wake-ups.
  */
 import { createHash } from 'node:crypto';
-import { Client, Pool, types, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
+import { Client, Pool, Query, types, type ClientConfig, type Connection, type PoolClient, type QueryConfig, type QueryResult } from 'pg';
 import { conflict, unavailable } from '../errors';
 import {
 	afterFailedAttempt,
@@ -55,6 +55,44 @@ function statement(text: string, params: readonly unknown[]): QueryConfig {
 	return { name, text, values: params as unknown[] };
 }
 
+/** What node-pg's Query does inside (lib/query.js), which OpeningQuery builds on. */
+interface QueryInternals {
+	requiresPreparation(): boolean;
+	prepare(connection: Connection): void;
+}
+type WireConnection = Connection & {
+	parse(msg: { text: string; name: string; types: unknown[] }): void;
+	bind(msg: { portal: string; statement: string; values: unknown[] }): void;
+	execute(msg: { portal: string; rows: number }): void;
+};
+
+/**
+ * A transaction's first statement, sent with the BEGIN that opens it: both go out in one write and
+ * come back in one round trip (the extended protocol runs them in order up to its one Sync), so a
+ * transaction costs one round trip less. node-pg answers with both results; this gives the
+ * statement's. A failing statement leaves the transaction open and failed, as after a BEGIN of its
+ * own, and the caller rolls it back as always.
+ */
+function openingQuery(client: PoolClient, config: QueryConfig, begin: string): Promise<QueryResult> {
+	return new Promise((resolve, reject) => {
+		const query = new Query(config, (error: Error | undefined, results: unknown) => {
+			if (error) reject(error);
+			else resolve((Array.isArray(results) ? results[results.length - 1] : results) as QueryResult);
+		});
+		const inside = query as unknown as QueryInternals;
+		const prepare = inside.prepare.bind(query);
+		inside.requiresPreparation = () => true;
+		inside.prepare = (connection: Connection) => {
+			const wire = connection as WireConnection;
+			wire.parse({ text: begin, name: '', types: [] });
+			wire.bind({ portal: '', statement: '', values: [] });
+			wire.execute({ portal: '', rows: 0 });
+			prepare(connection);
+		};
+		client.query(query);
+	});
+}
+
 export function openPostgres(config: PostgresConfig): SqlDriver {
 	const schema = config.schema?.trim() || 'public';
 	if (!SCHEMA_NAME.test(schema)) {
@@ -102,12 +140,15 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		doom: (error: unknown) => void,
 		strict: boolean,
 		giveBack: Statement[],
+		opening: { begin: string | undefined },
 	): SqlSession => {
 		let dirt = 0; // writes sent and statements failed
 		const query = async (config: QueryConfig) => {
 			if (!/^\s*SELECT\b/i.test(config.text)) dirt++;
+			const begin = opening.begin;
+			opening.begin = undefined;
 			try {
-				return await client.query(config);
+				return begin ? await openingQuery(client, config, begin) : await client.query(config);
 			} catch (error) {
 				dirt++;
 				if (retryable(error)) doom(error);
@@ -141,11 +182,14 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		const markEvents = async () => {
 			notified = true;
 		};
+		// BEGIN goes with the transaction's first statement (openingQuery); none, no transaction.
+		const opening = { begin: options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN' } as { begin: string | undefined };
 		try {
-			await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-			const result = await fn(session(client, markEvents, (error) => (doomed ??= error), strict, giveBack));
+			const result = await fn(session(client, markEvents, (error) => (doomed ??= error), strict, giveBack, opening));
 			if (doomed) throw doomed;
-			if (notified) {
+			if (opening.begin) {
+				// Nothing was sent: nothing to commit.
+			} else if (notified) {
 				// The transaction's id rides with the COMMIT (one round trip); listeners learn of it
 				// from a NOTIFY sent after the commit (announceCommit), not in the transaction.
 				const [xid] = (await client.query(`SELECT pg_current_xact_id()::text AS xid; COMMIT`)) as unknown as [{ rows: Array<{ xid: string }> }];
@@ -157,7 +201,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			return result;
 		} catch (error) {
 			try {
-				await client.query('ROLLBACK');
+				if (!opening.begin) await client.query('ROLLBACK');
 				// A migration by a newer version elsewhere can outdate this connection's prepared
 				// statements ("cached plan must not change result type"): drop the connection so
 				// the next transaction prepares afresh.
