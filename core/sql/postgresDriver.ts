@@ -66,6 +66,9 @@ type WireConnection = Connection & {
 	execute(msg: { portal: string; rows: number }): void;
 };
 
+/** Whether this node-pg's Query has the internals openingQuery builds on (else BEGIN goes alone). */
+const pipelinesBegin = ['prepare', 'requiresPreparation'].every((m) => typeof (Query.prototype as unknown as Record<string, unknown>)[m] === 'function');
+
 /**
  * A transaction's first statement, sent with the BEGIN that opens it: both go out in one write and
  * come back in one round trip (the extended protocol runs them in order up to its one Sync), so a
@@ -73,7 +76,11 @@ type WireConnection = Connection & {
  * statement's. A failing statement leaves the transaction open and failed, as after a BEGIN of its
  * own, and the caller rolls it back as always.
  */
-function openingQuery(client: PoolClient, config: QueryConfig, begin: string): Promise<QueryResult> {
+async function openingQuery(client: PoolClient, config: QueryConfig, begin: string): Promise<QueryResult> {
+	if (!pipelinesBegin) {
+		await client.query(begin);
+		return client.query(config);
+	}
 	return new Promise((resolve, reject) => {
 		const query = new Query(config, (error: Error | undefined, results: unknown) => {
 			if (error) reject(error);
