@@ -42,8 +42,8 @@ export async function runItems<P>(fn: IExecuteFunctions, handle: ItemHandler, op
 		let plans: P[];
 		try {
 			// The actor is the run's, the same for every item: one object, so it is serialised once.
-			const runIndex = runIndexOf(fn);
-			const contexts = items.map((item, i) => writeContext(fn, item, i, runIndex));
+			const upstream = upstreamOf(fn);
+			const contexts = items.map((item, i) => writeContext(fn, item, i, upstream));
 			plans = contexts.map((context, i) => bulk.plan(i, { ...context, actor: contexts[0].actor }));
 		} catch {
 			return undefined;
@@ -52,13 +52,13 @@ export async function runItems<P>(fn: IExecuteFunctions, handle: ItemHandler, op
 		return ops.isolated(() => bulk.run(ops, plans));
 	};
 	const eachItem = async (ops: LeadOps) => {
-		const runIndex = runIndexOf(fn);
+		const upstream = upstreamOf(fn);
 		const all = options.bulk && !reading && items.length > 1 ? await inBulk(ops, options.bulk) : undefined;
 		if (all) return all.map((json, i): INodeExecutionData => ({ json: carryEvent(items[i], json), pairedItem: { item: i } }));
 		const results: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
-				const run = () => handle(ops, i, writeContext(fn, items[i], i, runIndex));
+				const run = () => handle(ops, i, writeContext(fn, items[i], i, upstream));
 				const json = reading ? await run() : await ops.isolated(run);
 				for (const one of Array.isArray(json) ? json : [json]) results.push({ json: carryEvent(items[i], one), pairedItem: { item: i } });
 			} catch (error) {
@@ -83,12 +83,14 @@ export async function runItems<P>(fn: IExecuteFunctions, handle: ItemHandler, op
 /**
  * Who is writing (this workflow's execution), how deep in a trigger chain (one more than the
  * event that started the run, read from the trigger's output carried on the item), and the
- * write's cause: this node's run and item for that event. A run of the same cause again (the
- * trigger re-delivered an event whose run n8n lost, or a user retried a crashed run) then finds
- * what the first one created instead of creating it twice. A test run in the editor has no
- * cause: each one creates anew, as its user expects.
+ * write's cause: this node, the item, the event, and which run of the node before it fed this
+ * one. A run of the same cause again (the trigger re-delivered an event whose run n8n lost, or a
+ * user retried a crashed run) then finds what the first one created instead of creating it
+ * twice, while each pass of a loop is a cause of its own. Not this node's own run index: n8n's
+ * Retry of a crashed run can run the node again as its second run. A test run in the editor has
+ * no cause: each one creates anew, as its user expects.
  */
-export function writeContext(fn: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, runIndex: number): WriteContext {
+export function writeContext(fn: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, upstream: string): WriteContext {
 	const event = (item.json?.event ?? {}) as IDataObject;
 	const depth = typeof event.causationDepth === 'number' ? event.causationDepth + 1 : 0;
 	const workflowId = String(fn.getWorkflow().id ?? '');
@@ -96,12 +98,15 @@ export function writeContext(fn: IExecuteFunctions, item: INodeExecutionData, it
 	return {
 		actor: { kind: 'workflow', workflowId, executionId: fn.getExecutionId(), node: fn.getNode().name },
 		causationDepth: depth,
-		...(caused ? { sourceKey: `${workflowId}:${fn.getNode().id}:${runIndex}:${itemIndex}:${String(event.id)}` } : {}),
+		...(caused ? { sourceKey: `${workflowId}:${fn.getNode().id}:${upstream}:${itemIndex}:${String(event.id)}` } : {}),
 	};
 }
 
-/** Which run of this node this is in the execution (a loop runs a node several times). */
-const runIndexOf = (fn: IExecuteFunctions): number => Number(fn.getWorkflowDataProxy(0).$runIndex ?? 0);
+/** The node run that fed this one (`Loop Over Items#2`): a loop feeds the same node from each of its runs. */
+function upstreamOf(fn: IExecuteFunctions): string {
+	const source = fn.getExecuteData().source?.main?.[0];
+	return source ? `${source.previousNode}#${source.previousNodeRun ?? 0}` : '';
+}
 
 /**
  * Passes the trigger's `event` on to the output, so a chain Trigger → Note → Update Lead Stage

@@ -99,7 +99,7 @@ forEachBackend((backend) => {
 		// node in the execution (a loop), and every test run in the editor.
 		await run(new CreateLeadTask(), task, asTriggered, [{ ...item, event: { ...item.event, id: 42 } }]);
 		await run(new CreateLeadTask(), task, asTriggered, [item, item]);
-		await run(new CreateLeadTask(), task, { mode: 'trigger', runIndex: 1 });
+		await run(new CreateLeadTask(), task, { mode: 'trigger', upstreamRun: 1 });
 		await run(new CreateLeadTask(), task, { mode: 'manual' });
 		await run(new CreateLeadTask(), task, { mode: 'manual' });
 		expect((await counts()).tasks).toBe(1 + 1 + 1 + 1 + 2);

@@ -19,8 +19,8 @@ export interface RunOptions {
 	timezone?: string;
 	/** How the execution started (n8n's WorkflowExecuteMode): 'manual' (the editor) unless given. */
 	mode?: string;
-	/** Which run of the node this is in its execution ($runIndex). */
-	runIndex?: number;
+	/** Which run of the node before this one fed it (a loop feeds a node from each of its runs). */
+	upstreamRun?: number;
 }
 
 export function credentialsFor(config: StoreConfig): IDataObject {
@@ -48,7 +48,7 @@ export async function runNode(node: INodeType, options: RunOptions): Promise<INo
 		getWorkflow: () => ({ id: 'wf-test', name: 'test', active: false }),
 		getExecutionId: () => 'exec-test',
 		getMode: () => options.mode ?? 'manual',
-		getWorkflowDataProxy: () => ({ $runIndex: options.runIndex ?? 0 }),
+		getExecuteData: () => ({ node: nodeInfo, data: { main: [items] }, source: { main: [{ previousNode: 'Trigger', previousNodeRun: options.upstreamRun ?? 0 }] } }),
 		getTimezone: () => options.timezone ?? 'UTC',
 	} as unknown as IExecuteFunctions;
 	return (await node.execute!.call(context)) as INodeExecutionData[][];
