@@ -104,7 +104,8 @@ export function writeContext(fn: IExecuteFunctions, item: INodeExecutionData, it
 
 /** The node run that fed this one (`Loop Over Items#2`): a loop feeds the same node from each of its runs. */
 function upstreamOf(fn: IExecuteFunctions): string {
-	const source = fn.getExecuteData().source?.main?.[0];
+	// Not every context n8n runs a node in has execute data (a node called as an AI tool).
+	const source = typeof fn.getExecuteData === 'function' ? fn.getExecuteData()?.source?.main?.[0] : undefined;
 	return source ? `${source.previousNode}#${source.previousNodeRun ?? 0}` : '';
 }
 
