@@ -271,7 +271,7 @@ export function takeTurn(pool: LockedPool, eligible: (memberId: number) => boole
 }
 
 /** Whose turn is next on the pool as stored: a turn given back first (PostgreSQL), then the next one. */
-async function nextMember(tx: Tx, pool: LockedPool): Promise<number | null> {
+async function nextMember(tx: Tx, pool: LockedPool, last: number): Promise<number | null> {
 	const eligible = new Set(pool.members.filter((m) => m.eligible).map((m) => m.member.id));
 	if (pool.cycle.length === 0) return null;
 	if (tx.s.dialect === 'postgres') {
@@ -279,7 +279,7 @@ async function nextMember(tx: Tx, pool: LockedPool): Promise<number | null> {
 		const back = returned.map((r) => memberAtTurn(pool.cycle, pool.cycleStart, Number(r.turn))).find((id) => eligible.has(id));
 		if (back !== undefined) return back;
 	}
-	return nextEligibleTurn(pool.cycle, pool.cycleStart, await lastTurn(tx, pool), (id) => eligible.has(id))?.memberId ?? null;
+	return nextEligibleTurn(pool.cycle, pool.cycleStart, last, (id) => eligible.has(id))?.memberId ?? null;
 }
 
 /** Whether applying `definition` to the pool as read would change nothing. */
@@ -356,12 +356,13 @@ export async function getPool(tx: Tx, ref: unknown, field = 'pool'): Promise<Poo
 	const rotation = { id, name: String(row.name), members, ...rotationOf(row), previousMemberId: null };
 	// A pool from before migration 9 has no cycle stored yet: show the one its next pick stores.
 	if (rotation.cycle.length === 0) Object.assign(rotation, { cycle: cycleFor(members), cycleStart: rotation.turns + 1 });
+	const last = await lastTurn(tx, rotation);
 	return {
 		id,
 		name: rotation.name,
 		members,
-		turns: await turnsTaken(tx, rotation),
-		nextMemberId: await nextMember(tx, rotation),
+		turns: await turnsTaken(tx, rotation, last),
+		nextMemberId: await nextMember(tx, rotation, last),
 		createdAt: Number(row.created_at),
 		updatedAt: Number(row.updated_at),
 	};
@@ -378,8 +379,8 @@ export async function findPool(tx: Tx, ref: unknown, field = 'pool'): Promise<{ 
 	return { row, members: await poolMembers(tx, Number(row.id)) };
 }
 
-async function turnsTaken(tx: Tx, pool: LockedPool): Promise<number> {
-	const last = await lastTurn(tx, pool);
+/** Turns taken and kept: the last turn less those given back (PostgreSQL). */
+async function turnsTaken(tx: Tx, pool: LockedPool, last: number): Promise<number> {
 	if (tx.s.dialect !== 'postgres') return last;
 	const back = await tx.s.get<Row>('SELECT COUNT(*) AS n FROM pool_turn_returns WHERE pool_id = $1', [pool.id]);
 	return last - Number(back?.n ?? 0);
