@@ -106,7 +106,30 @@ export function writeContext(fn: IExecuteFunctions, item: INodeExecutionData, it
 function upstreamOf(fn: IExecuteFunctions): string {
 	// Not every context n8n runs a node in has execute data (a node called as an AI tool).
 	const source = typeof fn.getExecuteData === 'function' ? fn.getExecuteData()?.source?.main?.[0] : undefined;
-	return source ? `${source.previousNode}#${source.previousNodeRun ?? 0}` : '';
+	if (!source) return '';
+	const run = source.previousNodeRun ?? 0;
+	return `${source.previousNode}#${run - recoveredRunsBefore(fn, source.previousNode, run)}`;
+}
+
+/**
+ * How many of `node`'s runs before `run` are placeholders from n8n's recovery of a crashed run
+ * (n8n/dist/executions/execution-recovery.service.js): it stands one in for each node its event
+ * log saw finish, and a Retry then runs those nodes again after them. Without this count the
+ * retry's steps would name another upstream run than the crashed run's did, and write twice.
+ */
+function recoveredRunsBefore(fn: IExecuteFunctions, node: string, run: number): number {
+	if (run === 0 || typeof fn.getWorkflowDataProxy !== 'function') return 0;
+	let placeholders = 0;
+	try {
+		const proxy = fn.getWorkflowDataProxy(0);
+		for (let r = 0; r < run; r++) {
+			const [first] = (proxy.$items(node, 0, r) ?? []) as INodeExecutionData[];
+			if (first?.json?.isArtificialRecoveredEventItem === true) placeholders++;
+		}
+	} catch {
+		// A run n8n cannot show (pruned data): count it as real, as before.
+	}
+	return placeholders;
 }
 
 /**

@@ -104,4 +104,27 @@ forEachBackend((backend) => {
 		await run(new CreateLeadTask(), task, { mode: 'manual' });
 		expect((await counts()).tasks).toBe(1 + 1 + 1 + 1 + 2);
 	});
+
+	it("n8n's Retry of a crashed run finds what the crashed run created, though the recovered run put a placeholder run before the trigger's", async () => {
+		const config = backend().freshConfig();
+		const store = await backend().open(undefined, config);
+		const credentials = credentialsFor(config);
+		const lead = await store.transaction((x) => x.createLead({ name: 'crashed after its note' }));
+		const item = { event: { id: `stale:${lead.id}:1`, type: 'lead.stale', causationDepth: 0 }, lead: { id: lead.id } };
+		const note = { lead: leadFromItem, content: 'Gone quiet', pinned: false };
+		const run = (options: Partial<RunOptions>) => runNode(new CreateLeadNote(), { params: note, items: [item], credentials, mode: 'trigger', ...options }).then(([out]) => out[0].json);
+
+		// The crashed run wrote its note; n8n's recovery then stood a placeholder in for the
+		// trigger's run (its event log saw the trigger finish), and the Retry ran the trigger again.
+		const crashed = await run({});
+		const placeholder = [{ isArtificialRecoveredEventItem: true }];
+		const retried = await run({ mode: 'retry', upstreamRun: 1, upstreamRuns: [placeholder] });
+		expect(retried).toMatchObject({ id: crashed.id, reason: expect.stringMatching(/not created twice/) });
+		expect((await store.read((x) => x.listNotes(lead.id))).map((n) => n.id)).toEqual([crashed.id]);
+
+		// A real second run of the node before (a loop) is a cause of its own.
+		const looped = await run({ upstreamRun: 1, upstreamRuns: [[item]] });
+		expect(looped.id).not.toBe(crashed.id);
+		expect(await store.read((x) => x.listNotes(lead.id))).toHaveLength(2);
+	});
 });

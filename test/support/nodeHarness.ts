@@ -21,6 +21,8 @@ export interface RunOptions {
 	mode?: string;
 	/** Which run of the node before this one fed it (a loop feeds a node from each of its runs). */
 	upstreamRun?: number;
+	/** The items of the node before's earlier runs, as n8n's `$items(node, 0, run)` gives them. */
+	upstreamRuns?: IDataObject[][];
 }
 
 export function credentialsFor(config: StoreConfig): IDataObject {
@@ -50,6 +52,12 @@ export async function runNode(node: INodeType, options: RunOptions): Promise<INo
 		getMode: () => options.mode ?? 'manual',
 		getExecuteData: () => ({ node: nodeInfo, data: { main: [items] }, source: { main: [{ previousNode: 'Trigger', previousNodeRun: options.upstreamRun ?? 0 }] } }),
 		getTimezone: () => options.timezone ?? 'UTC',
+		getWorkflowDataProxy: () => ({
+			$items: (node: string, _output: number, run: number) => {
+				if (node !== 'Trigger' || !options.upstreamRuns?.[run]) throw new Error(`Node '${node}' hasn't been executed`);
+				return options.upstreamRuns[run].map((json) => ({ json }));
+			},
+		}),
 	} as unknown as IExecuteFunctions;
 	return (await node.execute!.call(context)) as INodeExecutionData[][];
 }
