@@ -1,9 +1,10 @@
 /**
- * Round-robin assignments per second at 1, 8 and 32 concurrent callers, on each backend, beside
- * a raw-SQL reference at the same concurrency: one counter row incremented once per transaction
- * (the least a shared rotation can cost). Each caller has its own store (its own connection, as
- * separate n8n executions or workers would) and assigns its share of fresh leads, one
- * transaction per assignment.
+ * Round-robin assignments per second at 1, 8 and 32 concurrent callers, on each backend, each as
+ * Assign Lead makes it for a one-item execution (LeadStore.assignAlone, one statement that
+ * commits itself on PostgreSQL; else a transaction), beside a raw-SQL reference at the same
+ * concurrency: one counter row incremented once per transaction (the least a shared rotation can
+ * cost). Each caller has its own store (its own connection, as separate n8n executions or
+ * workers would) and assigns its share of fresh leads.
  *
  *   npm run bench:assign            (BENCH_LEADS=2000, BENCH_BACKEND=sqlite|postgres)
  */
@@ -52,8 +53,14 @@ export async function benchAssign(options: { leads?: number; callers?: number[] 
 					for (let i = 0; i < leads; i++) out.push((await t.createLead({ name: `Lead ${i}` })).id);
 					return out;
 				});
-				const ms = await spread(backend, callers, leads, (store, i) =>
-					store.transaction((t) => t.assignLead(ids[i], { mode: 'round_robin', pool, whenAssigned: 'overwrite' }, writer)),
+				// As Assign Lead runs a one-item execution: the store's one-statement assignment where it
+				// can take it (PostgreSQL), else (SQLite, and each pool's first pick) a transaction.
+				const options = { mode: 'round_robin' as const, pool, whenAssigned: 'overwrite' as const };
+				const ms = await spread(
+					backend,
+					callers,
+					leads,
+					async (store, i) => (await store.assignAlone(ids[i], options, writer)) ?? store.transaction((t) => t.assignLead(ids[i], options, writer)),
 				);
 				const rawMs = await spread(backend, callers, leads, (store) =>
 					store.driver.transaction((s) => s.run('UPDATE bench_counter SET n = n + 1 WHERE id = 1')),

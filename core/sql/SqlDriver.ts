@@ -53,6 +53,12 @@ export interface SqlDriver {
 	readonly setup?: string[];
 	transaction<T>(fn: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
 	/**
+	 * PostgreSQL only: one statement as a transaction of its own, committed when it answers, in one
+	 * round trip (no BEGIN, no COMMIT). For a statement that is atomic by itself and whose caller
+	 * needs nothing else in its transaction; `events`: it writes events (listeners are woken).
+	 */
+	statementAlone?<T = Record<string, unknown>>(sql: string, params: readonly unknown[], options: { events: boolean }): Promise<T[]>;
+	/**
 	 * Calls listener soon after any transaction that wrote events commits, in this process or
 	 * (PostgreSQL) in any other. Listeners must still poll: a signal may be missed.
 	 */

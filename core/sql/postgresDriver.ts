@@ -55,7 +55,7 @@ function statement(text: string, params: readonly unknown[]): QueryConfig {
 	return { name, text, values: params as unknown[] };
 }
 
-/** What node-pg's Query does inside (lib/query.js), which OpeningQuery builds on. */
+/** What node-pg's Query does inside (lib/query.js), which pipelinedQuery builds on. */
 interface QueryInternals {
 	requiresPreparation(): boolean;
 	prepare(connection: Connection): void;
@@ -63,42 +63,65 @@ interface QueryInternals {
 type WireConnection = Connection & {
 	parse(msg: { text: string; name: string; types: unknown[] }): void;
 	bind(msg: { portal: string; statement: string; values: unknown[] }): void;
+	describe(msg: { type: 'P' | 'S'; name: string }): void;
 	execute(msg: { portal: string; rows: number }): void;
+	sync(): void;
 };
 
-/** Whether this node-pg's Query has the internals openingQuery builds on (else BEGIN goes alone). */
+/** Whether this node-pg's Query has the internals pipelinedQuery builds on (else each goes alone). */
 const pipelinesBegin = ['prepare', 'requiresPreparation'].every((m) => typeof (Query.prototype as unknown as Record<string, unknown>)[m] === 'function');
 
 /**
- * A transaction's first statement, sent with the BEGIN that opens it: both go out in one write and
- * come back in one round trip (the extended protocol runs them in order up to its one Sync), so a
- * transaction costs one round trip less. node-pg answers with both results; this gives the
- * statement's. A failing statement leaves the transaction open and failed, as after a BEGIN of its
- * own, and the caller rolls it back as always.
+ * A statement sent with others in one write, answered in one round trip: the extended protocol
+ * runs them in order up to its one Sync. `before` (a transaction's BEGIN) goes ahead of it,
+ * `after` (a one-row SELECT) behind it in the same transaction. node-pg answers with every
+ * result; this gives the statement's and `after`'s. If the statement fails the server skips the
+ * rest: a transaction BEGIN opened is left failed (the caller rolls it back as always); without
+ * one, the Sync rolls back the implicit transaction.
  */
-async function openingQuery(client: PoolClient, config: QueryConfig, begin: string): Promise<QueryResult> {
+async function pipelinedQuery(client: PoolClient, config: QueryConfig, around: { before?: string; after?: string }): Promise<{ result: QueryResult; after?: QueryResult }> {
 	if (!pipelinesBegin) {
-		await client.query(begin);
-		return client.query(config);
+		if (around.before) await client.query(around.before);
+		const result = await client.query(config);
+		return { result, after: around.after ? await client.query(around.after) : undefined };
 	}
 	return new Promise((resolve, reject) => {
-		const query = new Query(config, (error: Error | undefined, results: unknown) => {
-			if (error) reject(error);
-			else resolve((Array.isArray(results) ? results[results.length - 1] : results) as QueryResult);
+		const query = new Query(config, (error: Error | undefined, answers: unknown) => {
+			if (error) return reject(error);
+			const all = (Array.isArray(answers) ? answers : [answers]) as QueryResult[];
+			const first = around.before ? 1 : 0;
+			resolve({ result: all[first], after: around.after ? all[first + 1] : undefined });
 		});
 		const inside = query as unknown as QueryInternals;
 		const prepare = inside.prepare.bind(query);
 		inside.requiresPreparation = () => true;
 		inside.prepare = (connection: Connection) => {
 			const wire = connection as WireConnection;
-			wire.parse({ text: begin, name: '', types: [] });
-			wire.bind({ portal: '', statement: '', values: [] });
-			wire.execute({ portal: '', rows: 0 });
+			if (around.before) unnamed(wire, around.before, false);
+			if (!around.after) return prepare(connection);
+			// The statement's own Sync must come last: hold it back until `after` is queued.
+			const sync = wire.sync.bind(wire);
+			wire.sync = () => {
+				wire.sync = sync;
+				unnamed(wire, around.after!, true);
+				sync();
+			};
 			prepare(connection);
 		};
 		client.query(query);
 	});
 }
+
+/** An unnamed statement without parameters: parse, bind, (describe, for its rows) and execute. */
+function unnamed(wire: WireConnection, text: string, rows: boolean) {
+	wire.parse({ text, name: '', types: [] });
+	wire.bind({ portal: '', statement: '', values: [] });
+	if (rows) wire.describe({ type: 'P', name: '' });
+	wire.execute({ portal: '', rows: 0 });
+}
+
+/** The transaction's id, for the NOTIFY that tells listeners its events have committed. */
+const XID_SELECT = 'SELECT pg_current_xact_id()::text AS xid';
 
 export function openPostgres(config: PostgresConfig): SqlDriver {
 	const schema = config.schema?.trim() || 'public';
@@ -155,7 +178,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			const begin = opening.begin;
 			opening.begin = undefined;
 			try {
-				return begin ? await openingQuery(client, config, begin) : await client.query(config);
+				return begin ? (await pipelinedQuery(client, config, { before: begin })).result : await client.query(config);
 			} catch (error) {
 				dirt++;
 				if (retryable(error)) doom(error);
@@ -189,7 +212,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		const markEvents = async () => {
 			notified = true;
 		};
-		// BEGIN goes with the transaction's first statement (openingQuery); none, no transaction.
+		// BEGIN goes with the transaction's first statement (pipelinedQuery); none, no transaction.
 		const opening = { begin: options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN' } as { begin: string | undefined };
 		try {
 			const result = await fn(session(client, markEvents, (error) => (doomed ??= error), strict, giveBack, opening));
@@ -199,7 +222,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			} else if (notified) {
 				// The transaction's id rides with the COMMIT (one round trip); listeners learn of it
 				// from a NOTIFY sent after the commit (announceCommit), not in the transaction.
-				const [xid] = (await client.query(`SELECT pg_current_xact_id()::text AS xid; COMMIT`)) as unknown as [{ rows: Array<{ xid: string }> }];
+				const [xid] = (await client.query(`${XID_SELECT}; COMMIT`)) as unknown as [{ rows: Array<{ xid: string }> }];
 				announceCommit(Number(xid.rows[0].xid));
 			} else {
 				await client.query('COMMIT');
@@ -349,6 +372,26 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 						);
 					}
 					// Both sides of a deadlock may retry: a random pause keeps them from meeting again.
+					await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+				}
+			}
+		},
+		async statementAlone<T>(sql: string, params: readonly unknown[], options: { events: boolean }): Promise<T[]> {
+			for (let attempt = 1; ; attempt++) {
+				if (closed) throw unavailable(`${location} is closed`);
+				const client = await connect();
+				try {
+					const { result, after } = await pipelinedQuery(client, statement(sql, params), options.events ? { after: XID_SELECT } : {});
+					client.release();
+					if (after) announceCommit(Number(after.rows[0].xid));
+					return result.rows as T[];
+				} catch (error) {
+					// A server error leaves the connection fine (but for outdated prepared statements, as in
+					// transaction()); anything else (a broken socket) drops it.
+					const server = typeof (error as { severity?: unknown }).severity === 'string';
+					client.release(!server || (error as { code?: string }).code === '0A000');
+					// Rolled back by the server: a deadlock can simply run again.
+					if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw mapConnectionError(error, location);
 					await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
 				}
 			}

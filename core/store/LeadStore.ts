@@ -6,6 +6,8 @@ import { migrate } from '../sql/migrations';
 import type { SqlDriver } from '../sql/SqlDriver';
 import { openPostgres, type PostgresConfig } from '../sql/postgresDriver';
 import { openSqlite, type SqliteConfig } from '../sql/sqliteDriver';
+import type { WriteContext } from '../model';
+import { assignAlone, type AssignOptions, type AssignResult } from './assign';
 import { LeadOps } from './LeadOps';
 
 export type StoreConfig = ({ backend: 'sqlite' } & SqliteConfig) | ({ backend: 'postgres' } & PostgresConfig);
@@ -54,6 +56,15 @@ export class LeadStore {
 	 */
 	bookkeeping<T>(fn: (ops: LeadOps) => Promise<T>): Promise<T> {
 		return this.driver.transaction((s) => fn(new LeadOps({ s, now: this.clock })), { bookkeeping: true });
+	}
+
+	/**
+	 * One assignment, committed on its own, in one round trip where PostgreSQL can take it so
+	 * (round robin: store/assign.ts assignAlone). Undefined, having written nothing, otherwise:
+	 * then run `assignLead` in a transaction.
+	 */
+	assignAlone(leadId: unknown, options: AssignOptions, context?: WriteContext): Promise<AssignResult | undefined> {
+		return assignAlone(this.driver, this.clock(), leadId, options, context);
 	}
 
 	now() {

@@ -10,7 +10,7 @@
 import { conflict, invalid } from '../errors';
 import type { Lead, Member, MemberRef, WriteContext } from '../model';
 import { oneOf } from '../validation';
-import type { Statement } from '../sql/SqlDriver';
+import type { SqlDriver, Statement } from '../sql/SqlDriver';
 import { assignmentStatements, getLead, lockLead, parseLeadId } from './leads';
 import { resolveMember } from './members';
 import {
@@ -65,6 +65,8 @@ export async function assignLead(tx: Tx, leadId: unknown, options: AssignOptions
 	}
 }
 
+const reassigning = (value: unknown) => value === true || value === 'true';
+
 const whenAssigned = (value: unknown): WhenAssigned =>
 	value === undefined || value === null || value === '' ? 'skip' : oneOf('whenAssigned', value, WHEN_ASSIGNED);
 
@@ -106,7 +108,7 @@ async function assignRoundRobin(
 	context: WriteContext,
 ): Promise<AssignResult> {
 	const when = whenAssigned(options.whenAssigned);
-	const reassign = options.reassign === true || options.reassign === 'true';
+	const reassign = reassigning(options.reassign);
 	const parsed = parsePoolDefinition(options.pool);
 	const server = tx.s.dialect === 'postgres';
 	let lead: Lead | undefined;
@@ -178,13 +180,46 @@ async function serverAssign(
 	when: WhenAssigned,
 	context: WriteContext,
 ): Promise<AssignResult | { lead?: Lead }> {
+	const now = tx.now();
+	const pick = serverPick(leadId, parsed, reassign, when, context, now);
+	if (!pick) return {};
+	const row = await tx.s.get<Row>(...pick);
+	if (!row) return {};
+	if (row.r_winner === null || row.r_winner === undefined) return { lead: toLead(row) };
+	giveBackIfRolledBack(tx, Number(row.r_pool), Number(row.r_turn));
+	await tx.s.signalEvents();
+	return pickedBy(row, now);
+}
+
+/**
+ * A round-robin assignment as a transaction of its own, where PostgreSQL can take it in one
+ * statement and one round trip (SqlDriver.statementAlone): the lead's lock, the turn and the
+ * writes commit as that statement answers. Undefined, having written nothing, for everything
+ * else (SQLite, another mode, a pick the server function declines): run assignLead in a
+ * transaction then, which also names any bad input.
+ */
+export async function assignAlone(driver: SqlDriver, now: number, leadId: unknown, options: AssignOptions, context: WriteContext = {}): Promise<AssignResult | undefined> {
+	if (!driver.statementAlone || options?.mode !== 'round_robin') return undefined;
+	let pick: Statement | undefined;
+	try {
+		pick = serverPick(leadId, parsePoolDefinition(options.pool), reassigning(options.reassign), whenAssigned(options.whenAssigned), context, now);
+	} catch {
+		return undefined;
+	}
+	if (!pick) return undefined;
+	const [row] = await driver.statementAlone<Row>(pick[0], pick[1], { events: true });
+	if (!row || row.r_winner === null || row.r_winner === undefined) return undefined;
+	return pickedBy(row, now);
+}
+
+/** The one-statement pick (see serverAssign); undefined when the definition must go the slow way. */
+function serverPick(leadId: unknown, parsed: ParsedPoolDefinition, reassign: boolean, when: WhenAssigned, context: WriteContext, now: number): Statement | undefined {
 	const id = parseLeadId(leadId);
 	// The definition as ids and weights in id order. References by email, or not ids at all, go
 	// the slow way (which resolves them, or names the bad one in its error).
 	const entries = parsed.entries?.map((e) => ({ id: keyOf(e.ref), weight: e.weight })).sort((a, b) => Number(a.id) - Number(b.id)) ?? [];
-	if (entries.some((e, i) => typeof e.id !== 'number' || e.id === entries[i - 1]?.id)) return {};
-	const now = tx.now();
-	const row = await tx.s.get<Row>(
+	if (entries.some((e, i) => typeof e.id !== 'number' || e.id === entries[i - 1]?.id)) return undefined;
+	return [
 		`WITH x AS MATERIALIZED (${LEAD_LOCK_SELECT} WHERE l.id = $1 FOR UPDATE OF l)
 		SELECT x.*, r.r_winner, r.r_pool, r.r_pool_name, r.r_member, r.r_turn FROM x LEFT JOIN LATERAL lead_round_robin_assign(
 			x.id, x.owner_id, $2::boolean, $3::text, $4::boolean, $5::bigint[], $6::int[], $7::boolean, $8::bigint, $9::jsonb, $10::int) r ON true`,
@@ -200,12 +235,12 @@ async function serverAssign(
 			JSON.stringify(context.actor ?? { kind: 'system' }),
 			context.causationDepth ?? 0,
 		],
-	);
-	if (!row) return {};
+	];
+}
+
+/** The assignment a pick's row tells of: the lead as it now is, its new owner and the pool. */
+function pickedBy(row: Row, now: number): AssignResult {
 	const lead = toLead(row);
-	if (row.r_winner === null || row.r_winner === undefined) return { lead };
-	giveBackIfRolledBack(tx, Number(row.r_pool), Number(row.r_turn));
-	await tx.s.signalEvents();
 	const member = toMember(row.r_member as Row);
 	const changed = lead.owner?.id !== member.id;
 	const after = changed ? { ...lead, owner: { id: member.id, name: member.name, email: member.email, active: member.active }, updatedAt: now } : lead;

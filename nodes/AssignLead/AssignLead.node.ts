@@ -6,7 +6,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { WHEN_ASSIGNED, type AssignOptions, type PoolMemberInput } from '../../core';
+import { WHEN_ASSIGNED, type AssignOptions, type AssignResult, type PoolMemberInput } from '../../core';
 import { leadLocator, memberLocator } from '../shared/descriptions';
 import { toJson } from '../shared/output';
 import { optionsFrom, optionValue } from '../shared/options';
@@ -115,19 +115,25 @@ export class AssignLead implements INodeType {
 	methods = actionMethods();
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return runItems(this, async (ops, i, context) => {
-			const result = await ops.assignLead(locatorValue(this, 'lead', i), assignOptions(this, i), context);
-			return {
-				lead: toJson(result.lead),
-				member: result.member && toJson(result.member),
-				pool: result.pool,
-				changed: result.changed,
-				skipped: result.skipped === true,
-				...(result.repeated !== undefined ? { repeated: result.repeated } : {}),
-				...(result.reason ? { reason: result.reason } : {}),
-			};
+		return runItems(this, async (ops, i, context) => assignOutput(await ops.assignLead(locatorValue(this, 'lead', i), assignOptions(this, i), context)), {
+			alone: async (store, context) => {
+				const result = await store.assignAlone(locatorValue(this, 'lead', 0), assignOptions(this, 0), context);
+				return result && assignOutput(result);
+			},
 		});
 	}
+}
+
+function assignOutput(result: AssignResult): IDataObject {
+	return {
+		lead: toJson(result.lead),
+		member: result.member && toJson(result.member),
+		pool: result.pool,
+		changed: result.changed,
+		skipped: result.skipped === true,
+		...(result.repeated !== undefined ? { repeated: result.repeated } : {}),
+		...(result.reason ? { reason: result.reason } : {}),
+	};
 }
 
 function assignOptions(fn: IExecuteFunctions, i: number): AssignOptions {

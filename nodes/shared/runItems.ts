@@ -4,7 +4,7 @@
  * written; with it, a bad item becomes an error item and only its own writes are undone.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { LeadOps, WriteContext } from '../../core';
+import type { LeadOps, LeadStore, WriteContext } from '../../core';
 import { describeItemError, toNodeError, toRunError } from './errors';
 import { leaseStore } from './storeFromCredential';
 
@@ -27,6 +27,12 @@ export interface RunOptions<P = unknown> {
 	 * error item) with its own error naming it.
 	 */
 	bulk?: Bulk<P>;
+	/**
+	 * Tried first when there is one item to write: the store's own call for one operation, which
+	 * commits it by itself (in one round trip where the store can). Undefined, having written
+	 * nothing, and the item goes the usual way, which also names any bad input.
+	 */
+	alone?: (store: LeadStore, context: WriteContext) => Promise<IDataObject | undefined>;
 }
 
 export async function runItems<P>(fn: IExecuteFunctions, handle: ItemHandler, options: RunOptions<P> = {}): Promise<INodeExecutionData[][]> {
@@ -70,6 +76,12 @@ export async function runItems<P>(fn: IExecuteFunctions, handle: ItemHandler, op
 		return results;
 	};
 	try {
+		if (options.alone && !reading && items.length === 1) {
+			// A failure here wrote nothing (the statement's own transaction rolled back): the usual
+			// way runs the item again and reports what fails as that item's error.
+			const json = await options.alone(lease.store, writeContext(fn, items[0], 0, upstreamOf(fn))).catch(() => undefined);
+			if (json) return [[{ json: carryEvent(items[0], json), pairedItem: { item: 0 } }]];
+		}
 		return [await (reading ? lease.store.read(eachItem) : lease.store.transaction(eachItem))];
 	} catch (error) {
 		// An item's own error is already a node error naming it; anything else (the store went

@@ -241,6 +241,64 @@ forEachBackend((backend) => {
 		});
 	});
 
+	describe('one assignment on its own (assignAlone, what Assign Lead runs for a single item)', () => {
+		const alone = (leadId: unknown, def: PoolDefinition, options: { reassign?: boolean; whenAssigned?: 'skip' | 'overwrite' } = {}) =>
+			store.assignAlone(leadId, { mode: 'round_robin', pool: def, whenAssigned: 'overwrite', ...options }, workflow);
+		const written = () =>
+			store.driver.transaction(async (s) => ({
+				assignments: Number((await s.get<{ n: number }>('SELECT COUNT(*) AS n FROM assignments'))!.n),
+				events: Number((await s.get<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE type = 'lead.assigned'"))!.n),
+			}));
+
+		it('takes the same turns as a transaction would, interleaved with them, and writes owner, history and event', async () => {
+			const [a, b, c] = await team(3);
+			const name = `Alone ${++seq}`;
+			const def = pool(name, [[a, 3], [b, 2], [c, 1]]);
+			const ids = await leads(12);
+			const before = await written();
+			const order: number[] = [];
+			// The first pick defines the pool (a transaction's work); then every other one is alone.
+			for (const [i, id] of ids.entries()) {
+				const result = i % 2 === 1 ? await alone(id, def) : await roundRobin(id, def);
+				if (backend().name === 'sqlite' && i % 2 === 1) {
+					// SQLite has no such call: nothing written, the transaction does it.
+					expect(result).toBeUndefined();
+					order.push((await roundRobin(id, def)).member!.id);
+				} else {
+					expect(result).toMatchObject({ changed: true, repeated: false, pool: { name }, lead: { id, owner: { id: result!.member!.id } } });
+					order.push(result!.member!.id);
+				}
+			}
+			expect(order.slice(0, 6)).toEqual([a.id, b.id, a.id, c.id, b.id, a.id]);
+			expect(order.slice(6)).toEqual(order.slice(0, 6));
+			expect(await written()).toEqual({ assignments: before.assignments + 12, events: before.events + 12 });
+			const [lead, history] = await store.read(async (t) => [await t.getLead(ids[1]), await t.listAssignments(ids[1])] as const);
+			expect(lead.owner?.id).toBe(b.id);
+			expect(history).toMatchObject([{ member: { id: b.id }, mode: 'round_robin', pool: { name } }]);
+			expect(await standing(name)).toMatchObject({ turns: 12, nextMemberId: a.id });
+		});
+
+		it('declines, writing nothing, what only a transaction can take: a skip, a repeat, a changed pool, an unknown pool or lead', async () => {
+			const [a, b] = await team(2);
+			const name = `Declines ${++seq}`;
+			const def = pool(name, [[a, 1], [b, 1]]);
+			const [owned, repeat, fresh] = await leads(3);
+			await roundRobin(owned, def);
+			await roundRobin(repeat, def);
+			const before = await written();
+			expect(await alone(owned, def, { whenAssigned: 'skip' })).toBeUndefined();
+			expect(await alone(repeat, def)).toBeUndefined();
+			expect(await alone(fresh, pool(name, [[a, 2], [b, 1]]))).toBeUndefined();
+			expect(await alone(fresh, { name: 'No such pool' })).toBeUndefined();
+			expect(await alone(999_999, def)).toBeUndefined();
+			expect(await alone('not an id', def)).toBeUndefined();
+			expect(await written()).toEqual(before);
+			// The transaction then gives the outcome, or names the error.
+			expect(await roundRobin(repeat, def)).toMatchObject({ repeated: true });
+			await expectStoreError(roundRobin(999_999, def), 'not_found', 'lead');
+		});
+	});
+
 	describe('bad input is refused, naming the field, with nothing written', () => {
 		let a: Member, b: Member, away: Member;
 		let lead: number;
@@ -299,7 +357,7 @@ forEachBackend((backend) => {
 		const PROCESSES = 2;
 		const CALLERS_PER_PROCESS = 4;
 
-		it(`${PROCESSES * CALLERS_PER_PROCESS} callers in ${PROCESSES} processes assign ${LEADS} leads: each once, each member its exact share`, async () => {
+		it(`${PROCESSES * CALLERS_PER_PROCESS} callers in ${PROCESSES} processes assign ${LEADS} leads (one process each in its own statement where it can): each once, each member its exact share`, async () => {
 			const config: StoreConfig = backend().freshConfig();
 			const shared = await backend().open({}, config);
 			const members = await shared.transaction(async (t) => {
@@ -320,7 +378,8 @@ forEachBackend((backend) => {
 			const results = await runWorkers<{ ms: number; perCaller: { turns: number; repeats: number }[] }>(
 				[
 					{ job: 'assignLeads.js', args: { config, pool: def, lists: quarters } },
-					{ job: 'assignLeads.js', args: { config, pool: def, lists: quarters.map((q) => [...q].reverse()) } },
+					// This one as the Assign Lead node does for a one-item run (assignAlone first).
+					{ job: 'assignLeads.js', args: { config, pool: def, lists: quarters.map((q) => [...q].reverse()), alone: true } },
 				],
 				{ timeoutMs: 240_000 },
 			);

@@ -214,3 +214,36 @@ describe('[postgres] a schema change made elsewhere while the store runs', () =>
 		}
 	});
 });
+
+describe('[postgres] one statement that commits alone (SqlDriver.statementAlone)', () => {
+	const run = postgresAvailable() ? it : it.skip;
+	run('is committed when it answers and wakes listeners; one that fails leaves nothing, and its connection works on', async () => {
+		const config = { backend: 'postgres' as const, ...pgConfig(), schema: `lead_test_alone_${process.pid}`, maxConnections: 1 };
+		const store = await openLeadStore(config);
+		const admin = new Client({ ...pgConfig(), options: `-c search_path=${config.schema}` });
+		await admin.connect();
+		let woken = 0;
+		const stopListening = await store.onEventsCommitted(() => woken++);
+		const insertEvent = `WITH e AS (INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
+			VALUES ('lead.updated', $1, $2, '{}', 0, '{}') RETURNING id)`;
+		const events = async () => Number((await admin.query('SELECT COUNT(*) AS n FROM events')).rows[0].n);
+		try {
+			const lead = await store.transaction((t) => t.createLead({ name: 'Alone' }));
+			await new Promise((resolve) => setTimeout(resolve, 300)); // that commit's NOTIFY has come back
+			woken = 0;
+			const [row] = await store.driver.statementAlone!<{ id: number }>(`${insertEvent} SELECT id FROM e`, [lead.id, Date.now()], { events: true });
+			expect((await admin.query('SELECT id FROM events WHERE id = $1', [row.id])).rows).toHaveLength(1);
+			expect(woken).toBeGreaterThan(0);
+
+			const before = await events();
+			await expect(store.driver.statementAlone!(`${insertEvent} SELECT id / 0 FROM e`, [lead.id, Date.now()], { events: true })).rejects.toMatchObject({ code: '22012' });
+			expect(await events()).toBe(before);
+			expect(await store.read((t) => t.getLead(lead.id))).toMatchObject({ name: 'Alone' });
+		} finally {
+			await stopListening();
+			await store.close();
+			await admin.query(`DROP SCHEMA "${config.schema}" CASCADE`);
+			await admin.end();
+		}
+	});
+});
