@@ -82,8 +82,18 @@ const pipelinesBegin = ['prepare', 'requiresPreparation'].every((m) => typeof (Q
 async function pipelinedQuery(client: PoolClient, config: QueryConfig, around: { before?: string; after?: string }): Promise<{ result: QueryResult; after?: QueryResult }> {
 	if (!pipelinesBegin) {
 		if (around.before) await client.query(around.before);
-		const result = await client.query(config);
-		return { result, after: around.after ? await client.query(around.after) : undefined };
+		if (!around.after) return { result: await client.query(config) };
+		// `after` must see the statement's transaction: one of their own, around both.
+		await client.query('BEGIN');
+		try {
+			const result = await client.query(config);
+			const after = await client.query(around.after);
+			await client.query('COMMIT');
+			return { result, after };
+		} catch (error) {
+			await client.query('ROLLBACK').catch(() => undefined);
+			throw error;
+		}
 	}
 	return new Promise((resolve, reject) => {
 		const query = new Query(config, (error: Error | undefined, answers: unknown) => {
