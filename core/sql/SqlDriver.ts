@@ -54,8 +54,10 @@ export interface SqlDriver {
 	transaction<T>(fn: (session: SqlSession) => Promise<T>, options?: TransactionOptions): Promise<T>;
 	/**
 	 * PostgreSQL only: one statement as a transaction of its own, committed when it answers, in one
-	 * round trip (no BEGIN, no COMMIT). For a statement that is atomic by itself and whose caller
-	 * needs nothing else in its transaction; `events`: it writes events (listeners are woken).
+	 * round trip (no BEGIN, no COMMIT). For a query that is atomic by itself and whose caller needs
+	 * nothing else in its transaction. `events`: it writes events (listeners are woken); it then
+	 * runs as a subquery, so its writes must happen in functions it calls (PostgreSQL allows a
+	 * data-modifying WITH only at the top level).
 	 */
 	statementAlone?<T = Record<string, unknown>>(sql: string, params: readonly unknown[], options: { events: boolean }): Promise<T[]>;
 	/**

@@ -55,7 +55,7 @@ function statement(text: string, params: readonly unknown[]): QueryConfig {
 	return { name, text, values: params as unknown[] };
 }
 
-/** What node-pg's Query does inside (lib/query.js), which pipelinedQuery builds on. */
+/** What node-pg's Query does inside (lib/query.js), which openingQuery builds on. */
 interface QueryInternals {
 	requiresPreparation(): boolean;
 	prepare(connection: Connection): void;
@@ -63,75 +63,47 @@ interface QueryInternals {
 type WireConnection = Connection & {
 	parse(msg: { text: string; name: string; types: unknown[] }): void;
 	bind(msg: { portal: string; statement: string; values: unknown[] }): void;
-	describe(msg: { type: 'P' | 'S'; name: string }): void;
 	execute(msg: { portal: string; rows: number }): void;
-	sync(): void;
 };
 
-/** Whether this node-pg's Query has the internals pipelinedQuery builds on (else each goes alone). */
+/** Whether this node-pg's Query has the internals openingQuery builds on (else BEGIN goes alone). */
 const pipelinesBegin = ['prepare', 'requiresPreparation'].every((m) => typeof (Query.prototype as unknown as Record<string, unknown>)[m] === 'function');
 
 /**
- * A statement sent with others in one write, answered in one round trip: the extended protocol
- * runs them in order up to its one Sync. `before` (a transaction's BEGIN) goes ahead of it,
- * `after` (a one-row SELECT) behind it in the same transaction. node-pg answers with every
- * result; this gives the statement's and `after`'s. If the statement fails the server skips the
- * rest: a transaction BEGIN opened is left failed (the caller rolls it back as always); without
- * one, the Sync rolls back the implicit transaction.
+ * A transaction's first statement, sent with the BEGIN that opens it: both go out in one write and
+ * come back in one round trip (the extended protocol runs them in order up to its one Sync), so a
+ * transaction costs one round trip less. node-pg answers with both results; this gives the
+ * statement's. A failing statement leaves the transaction open and failed, as after a BEGIN of its
+ * own, and the caller rolls it back as always.
  */
-async function pipelinedQuery(client: PoolClient, config: QueryConfig, around: { before?: string; after?: string }): Promise<{ result: QueryResult; after?: QueryResult }> {
+async function openingQuery(client: PoolClient, config: QueryConfig, begin: string): Promise<QueryResult> {
 	if (!pipelinesBegin) {
-		if (around.before) await client.query(around.before);
-		if (!around.after) return { result: await client.query(config) };
-		// `after` must see the statement's transaction: one of their own, around both.
-		await client.query('BEGIN');
-		try {
-			const result = await client.query(config);
-			const after = await client.query(around.after);
-			await client.query('COMMIT');
-			return { result, after };
-		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
-			throw error;
-		}
+		await client.query(begin);
+		return client.query(config);
 	}
 	return new Promise((resolve, reject) => {
-		const query = new Query(config, (error: Error | undefined, answers: unknown) => {
-			if (error) return reject(error);
-			const all = (Array.isArray(answers) ? answers : [answers]) as QueryResult[];
-			const first = around.before ? 1 : 0;
-			resolve({ result: all[first], after: around.after ? all[first + 1] : undefined });
+		const query = new Query(config, (error: Error | undefined, results: unknown) => {
+			if (error) reject(error);
+			else resolve((Array.isArray(results) ? results[results.length - 1] : results) as QueryResult);
 		});
 		const inside = query as unknown as QueryInternals;
 		const prepare = inside.prepare.bind(query);
 		inside.requiresPreparation = () => true;
 		inside.prepare = (connection: Connection) => {
 			const wire = connection as WireConnection;
-			if (around.before) unnamed(wire, around.before, false);
-			if (!around.after) return prepare(connection);
-			// The statement's own Sync must come last: hold it back until `after` is queued.
-			const sync = wire.sync.bind(wire);
-			wire.sync = () => {
-				wire.sync = sync;
-				unnamed(wire, around.after!, true);
-				sync();
-			};
+			wire.parse({ text: begin, name: '', types: [] });
+			wire.bind({ portal: '', statement: '', values: [] });
+			wire.execute({ portal: '', rows: 0 });
 			prepare(connection);
 		};
 		client.query(query);
 	});
 }
 
-/** An unnamed statement without parameters: parse, bind, (describe, for its rows) and execute. */
-function unnamed(wire: WireConnection, text: string, rows: boolean) {
-	wire.parse({ text, name: '', types: [] });
-	wire.bind({ portal: '', statement: '', values: [] });
-	if (rows) wire.describe({ type: 'P', name: '' });
-	wire.execute({ portal: '', rows: 0 });
-}
-
 /** The transaction's id, for the NOTIFY that tells listeners its events have committed. */
 const XID_SELECT = 'SELECT pg_current_xact_id()::text AS xid';
+/** The column statementAlone adds to a statement's rows for its transaction's id. */
+const XID_COLUMN = 'lead_commit_xid';
 
 export function openPostgres(config: PostgresConfig): SqlDriver {
 	const schema = config.schema?.trim() || 'public';
@@ -188,7 +160,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			const begin = opening.begin;
 			opening.begin = undefined;
 			try {
-				return begin ? (await pipelinedQuery(client, config, { before: begin })).result : await client.query(config);
+				return begin ? await openingQuery(client, config, begin) : await client.query(config);
 			} catch (error) {
 				dirt++;
 				if (retryable(error)) doom(error);
@@ -222,7 +194,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 		const markEvents = async () => {
 			notified = true;
 		};
-		// BEGIN goes with the transaction's first statement (pipelinedQuery); none, no transaction.
+		// BEGIN goes with the transaction's first statement (openingQuery); none, no transaction.
 		const opening = { begin: options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN' } as { begin: string | undefined };
 		try {
 			const result = await fn(session(client, markEvents, (error) => (doomed ??= error), strict, giveBack, opening));
@@ -391,10 +363,16 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 				if (closed) throw unavailable(`${location} is closed`);
 				const client = await connect();
 				try {
-					const { result, after } = await pipelinedQuery(client, statement(sql, params), options.events ? { after: XID_SELECT } : {});
+					// The transaction's id comes back as one more column of the statement's rows.
+					const text = options.events ? `SELECT q.*, pg_current_xact_id()::text AS ${XID_COLUMN} FROM (${sql}) AS q` : sql;
+					const { rows } = await client.query(statement(text, params));
 					client.release();
-					if (after) announceCommit(Number(after.rows[0].xid));
-					return result.rows as T[];
+					if (!options.events) return rows as T[];
+					// No row names no id: this process's listeners are woken all the same.
+					const xid = rows.length > 0 ? Number(rows[0][XID_COLUMN]) : 0;
+					announceCommit(xid);
+					for (const row of rows) delete row[XID_COLUMN];
+					return rows as T[];
 				} catch (error) {
 					// A server error leaves the connection fine (but for outdated prepared statements, as in
 					// transaction()); anything else (a broken socket) drops it.

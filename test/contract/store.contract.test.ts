@@ -224,19 +224,29 @@ describe('[postgres] one statement that commits alone (SqlDriver.statementAlone)
 		await admin.connect();
 		let woken = 0;
 		const stopListening = await store.onEventsCommitted(() => woken++);
-		const insertEvent = `WITH e AS (INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data)
-			VALUES ('lead.updated', $1, $2, '{}', 0, '{}') RETURNING id)`;
+		// Its writes happen in a function, as lead_round_robin_assign's do.
+		await admin.query(`CREATE FUNCTION test_event(p_lead BIGINT, p_at BIGINT) RETURNS BIGINT LANGUAGE sql AS
+			$$ INSERT INTO events (type, lead_id, occurred_at, actor, causation_depth, data) VALUES ('lead.updated', p_lead, p_at, '{}', 0, '{}') RETURNING id $$`);
 		const events = async () => Number((await admin.query('SELECT COUNT(*) AS n FROM events')).rows[0].n);
 		try {
 			const lead = await store.transaction((t) => t.createLead({ name: 'Alone' }));
 			await new Promise((resolve) => setTimeout(resolve, 300)); // that commit's NOTIFY has come back
 			woken = 0;
-			const [row] = await store.driver.statementAlone!<{ id: number }>(`${insertEvent} SELECT id FROM e`, [lead.id, Date.now()], { events: true });
-			expect((await admin.query('SELECT id FROM events WHERE id = $1', [row.id])).rows).toHaveLength(1);
+			// Other processes hear of it by a NOTIFY naming its transaction.
+			const payloads: string[] = [];
+			admin.on('notification', (message) => payloads.push(String(message.payload)));
+			await admin.query(`LISTEN "lead_events_${config.schema}"`);
+			const [row] = await store.driver.statementAlone!<{ id: number }>('SELECT test_event($1, $2) AS id', [lead.id, Date.now()], { events: true });
+			expect(Object.keys(row)).toEqual(['id']);
+			const written = (await admin.query('SELECT xid FROM events WHERE id = $1', [row.id])).rows;
+			expect(written).toHaveLength(1);
 			expect(woken).toBeGreaterThan(0);
+			const deadline = Date.now() + 5_000;
+			while (payloads.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+			expect(payloads).toEqual([String(written[0].xid)]);
 
 			const before = await events();
-			await expect(store.driver.statementAlone!(`${insertEvent} SELECT id / 0 FROM e`, [lead.id, Date.now()], { events: true })).rejects.toMatchObject({ code: '22012' });
+			await expect(store.driver.statementAlone!('SELECT test_event($1, $2) / 0 AS id', [lead.id, Date.now()], { events: true })).rejects.toMatchObject({ code: '22012' });
 			expect(await events()).toBe(before);
 			expect(await store.read((t) => t.getLead(lead.id))).toMatchObject({ name: 'Alone' });
 		} finally {
