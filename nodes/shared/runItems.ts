@@ -1,7 +1,9 @@
 /**
- * Runs an action node's items against the store: all items in one transaction, each in its
- * own savepoint (or all at once, when the operation can: RunOptions.bulk). Without "continue on fail" the first bad item fails the run and nothing is
- * written; with it, a bad item becomes an error item and only its own writes are undone.
+ * Runs an action node's items against the store: all items in one transaction, each in its own
+ * savepoint (or all at once, when the operation can: RunOptions.bulk; a lone item, where the store
+ * commits it by itself: RunOptions.alone). Without "continue on fail" the first bad item fails
+ * the run and nothing is written; with it, a bad item becomes an error item and only its own
+ * writes are undone.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { LeadOps, LeadStore, WriteContext } from '../../core';
