@@ -58,13 +58,6 @@ const queueEnv: ExtraEnv = {
 	QUEUE_WORKER_LOCK_DURATION: 10_000,
 	QUEUE_WORKER_LOCK_RENEW_TIME: 2_000,
 	QUEUE_WORKER_STALLED_INTERVAL: 5_000,
-	// n8n deletes a finished job from Redis at once by default. The main waits for a job with
-	// Bull's job.finished(), which it calls only after its pre-execute hooks: a job a worker has
-	// already finished and deleted by then is never seen to finish, the run stays `running` and
-	// the trigger's hand-over never settles (seen here under load: 2 of 1,000, their work done).
-	// Keeping the last finished jobs lets job.finished() find them. The README says the same.
-	N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: 1_000,
-	N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: 1_000,
 };
 
 let instance: PackageInstance;

@@ -30,6 +30,14 @@ export function queueModeEnv(pg: PgTarget, n8nSchema: string, redisPrefix: strin
 		DB_POSTGRESDB_USER: pg.user,
 		DB_POSTGRESDB_PASSWORD: pg.password ?? '',
 		DB_POSTGRESDB_SCHEMA: n8nSchema,
+		// As the README's queue-mode set-up says: n8n deletes a finished job from Redis at once by
+		// default, and the main waits for a job with Bull's job.finished() only after its
+		// pre-execute hooks, so a job a worker finished and deleted before then is never seen to
+		// end: its run stays `running` and the trigger's hand-over never settles (seen under load
+		// in the scale suite, 2 of 1,000, and in the 40-lead suite, 1 of 40). Keeping the last
+		// finished jobs lets job.finished() find them.
+		N8N_EXECUTIONS_QUEUE_KEEP_LAST_COMPLETED: 1_000,
+		N8N_EXECUTIONS_QUEUE_KEEP_LAST_FAILED: 1_000,
 	};
 }
 
