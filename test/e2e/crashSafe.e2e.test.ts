@@ -208,15 +208,23 @@ describe.each(['sqlite', 'postgres'] as const)('%s lead store', (backend) => {
 		}
 	}
 
-	const notesPerLead = async () =>
+	/**
+	 * Notes per lead written by the workflow of one kind of event (each note names its event:
+	 * `run for <event id>`, a stale episode's id starting `stale:`). The lead-created workflow of
+	 * the first case may still be closing its trigger when the stale case creates its leads (n8n
+	 * answers the unpublish first): notes it writes then are not the stale workflow's.
+	 */
+	const notesPerLead = async (stale = false) =>
 		new Map(
-			(await store.driver.transaction((s) => s.all<{ lead_id: number; n: number }>('SELECT lead_id, COUNT(*) AS n FROM notes GROUP BY lead_id'))).map(
-				(r) => [Number(r.lead_id), Number(r.n)] as const,
-			),
+			(
+				await store.driver.transaction((s) =>
+					s.all<{ lead_id: number; n: number }>(`SELECT lead_id, COUNT(*) AS n FROM notes WHERE content ${stale ? '' : 'NOT '}LIKE 'run for stale:%' GROUP BY lead_id`),
+				)
+			).map((r) => [Number(r.lead_id), Number(r.n)] as const),
 		);
 	/** The leads whose note count is not `count`, with their counts. */
-	const leadsWithout = async (leadIds: number[], count: number) => {
-		const notes = await notesPerLead();
+	const leadsWithout = async (leadIds: number[], count: number, stale = false) => {
+		const notes = await notesPerLead(stale);
 		return leadIds.filter((id) => (notes.get(id) ?? 0) !== count).map((id) => `${id}: ${notes.get(id) ?? 0} notes`);
 	};
 
@@ -295,7 +303,7 @@ describe.each(['sqlite', 'postgres'] as const)('%s lead store', (backend) => {
 			const retried = await retryCrashed(workflow.id, verdict.crashed, executions.length);
 			everyLeadSucceededOnce(retried, leadIds, trigger.name);
 			// Every episode its one note, retried runs included.
-			expect(await leadsWithout(leadIds, 1)).toEqual([]);
+			expect(await leadsWithout(leadIds, 1, true)).toEqual([]);
 			console.log(
 				`crash-safe stale (${backend}): ${STALE_LEADS} episodes, n8n SIGKILLed twice; all runs ended after ${allMs} ms; 0 lost, 0 duplicate executions; ` +
 					`${verdict.crashed.length} crashed and retried (${afterPlaceholder(retried, trigger.name)} after n8n's placeholder for the trigger); one note per episode; ${verdict.duplicateKeysRefused} re-emits refused by n8n as duplicate keys`,
