@@ -101,7 +101,7 @@ async function openingQuery(client: PoolClient, config: QueryConfig, begin: stri
 }
 
 /** The transaction's id, for the NOTIFY that tells listeners its events have committed. */
-const XID_SELECT = 'SELECT pg_current_xact_id()::text AS xid';
+const XID = 'pg_current_xact_id()::text';
 /** The column statementAlone adds to a statement's rows for its transaction's id. */
 const XID_COLUMN = 'lead_commit_xid';
 
@@ -204,7 +204,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 			} else if (notified) {
 				// The transaction's id rides with the COMMIT (one round trip); listeners learn of it
 				// from a NOTIFY sent after the commit (announceCommit), not in the transaction.
-				const [xid] = (await client.query(`${XID_SELECT}; COMMIT`)) as unknown as [{ rows: Array<{ xid: string }> }];
+				const [xid] = (await client.query(`SELECT ${XID} AS xid; COMMIT`)) as unknown as [{ rows: Array<{ xid: string }> }];
 				announceCommit(Number(xid.rows[0].xid));
 			} else {
 				await client.query('COMMIT');
@@ -353,8 +353,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 							`${location}: this write deadlocked with other writers ${attempt} times in a row and was rolled back, nothing of it written; run it again`,
 						);
 					}
-					// Both sides of a deadlock may retry: a random pause keeps them from meeting again.
-					await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+					await pauseBeforeRetry(attempt);
 				}
 			}
 		},
@@ -364,7 +363,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 				const client = await connect();
 				try {
 					// The transaction's id comes back as one more column of the statement's rows.
-					const text = options.events ? `SELECT q.*, pg_current_xact_id()::text AS ${XID_COLUMN} FROM (${sql}) AS q` : sql;
+					const text = options.events ? `SELECT q.*, ${XID} AS ${XID_COLUMN} FROM (${sql}) AS q` : sql;
 					const { rows } = await client.query(statement(text, params));
 					client.release();
 					if (!options.events) return rows as T[];
@@ -380,7 +379,7 @@ export function openPostgres(config: PostgresConfig): SqlDriver {
 					client.release(!server || (error as { code?: string }).code === '0A000');
 					// Rolled back by the server: a deadlock can simply run again.
 					if (!retryable(error) || attempt >= MAX_ATTEMPTS) throw mapConnectionError(error, location);
-					await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+					await pauseBeforeRetry(attempt);
 				}
 			}
 		},
@@ -421,6 +420,8 @@ const NOTIFY_GAP_MS = 2;
 const RETRYABLE = new Set(['40P01', '40001']);
 const retryable = (error: unknown) => RETRYABLE.has((error as { code?: string }).code ?? '');
 const MAX_ATTEMPTS = 5;
+/** Both sides of a deadlock may retry: a random pause keeps them from meeting again. */
+const pauseBeforeRetry = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08004', '28P01', '28000', '3D000']);
 

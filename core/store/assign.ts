@@ -185,7 +185,7 @@ async function serverAssign(
 	if (!pick) return {};
 	const row = await tx.s.get<Row>(...pick);
 	if (!row) return {};
-	if (row.r_winner === null || row.r_winner === undefined) return { lead: toLead(row) };
+	if (!tookTurn(row)) return { lead: toLead(row) };
 	giveBackIfRolledBack(tx, Number(row.r_pool), Number(row.r_turn));
 	await tx.s.signalEvents();
 	return pickedBy(row, now);
@@ -208,7 +208,7 @@ export async function assignAlone(driver: SqlDriver, now: number, leadId: unknow
 	}
 	if (!pick) return undefined;
 	const [row] = await driver.statementAlone<Row>(pick[0], pick[1], { events: true });
-	if (!row || row.r_winner === null || row.r_winner === undefined) return undefined;
+	if (!row || !tookTurn(row)) return undefined;
 	return pickedBy(row, now);
 }
 
@@ -237,6 +237,9 @@ function serverPick(leadId: unknown, parsed: ParsedPoolDefinition, reassign: boo
 		],
 	];
 }
+
+/** Whether the pick's function took a turn (it declines with no winner). */
+const tookTurn = (row: Row) => row.r_winner !== null && row.r_winner !== undefined;
 
 /** The assignment a pick's row tells of: the lead as it now is, its new owner and the pool. */
 function pickedBy(row: Row, now: number): AssignResult {

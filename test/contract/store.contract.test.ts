@@ -193,13 +193,9 @@ forEachBackend((backend) => {
 
 describe('[postgres] a schema change made elsewhere while the store runs', () => {
 	const run = postgresAvailable() ? it : it.skip;
-	run('fails the one transaction whose prepared statements it outdated, then recovers', async () => {
-		// One connection, so the statement prepared below is the one the next read finds.
-		const config = { backend: 'postgres' as const, ...pgConfig(), schema: `lead_test_plan_${process.pid}`, maxConnections: 1 };
-		const store = await openLeadStore(config);
-		const admin = new Client({ ...pgConfig(), options: `-c search_path=${config.schema}` });
-		await admin.connect();
-		try {
+	// One connection, so the statement prepared below is the one the next read finds.
+	run('fails the one transaction whose prepared statements it outdated, then recovers', () =>
+		withOneConnectionStore('plan', async (store, admin) => {
 			await store.transaction((t) => t.createLead({ name: 'Before' }));
 			await store.read((t) => t.findLeads()); // prepares SELECT l.* ... on this connection
 			await admin.query('ALTER TABLE leads ADD COLUMN added_by_a_newer_version TEXT');
@@ -207,21 +203,13 @@ describe('[postgres] a schema change made elsewhere while the store runs', () =>
 			expect(first).toBe('0A000');
 			const again = await store.read((t) => t.findLeads());
 			expect(again.items.map((l) => l.name)).toEqual(['Before']);
-		} finally {
-			await store.close();
-			await admin.query(`DROP SCHEMA "${config.schema}" CASCADE`);
-			await admin.end();
-		}
-	});
+		}));
 });
 
 describe('[postgres] one statement that commits alone (SqlDriver.statementAlone)', () => {
 	const run = postgresAvailable() ? it : it.skip;
-	run('is committed when it answers and wakes listeners; one that fails leaves nothing, and its connection works on', async () => {
-		const config = { backend: 'postgres' as const, ...pgConfig(), schema: `lead_test_alone_${process.pid}`, maxConnections: 1 };
-		const store = await openLeadStore(config);
-		const admin = new Client({ ...pgConfig(), options: `-c search_path=${config.schema}` });
-		await admin.connect();
+	run('is committed when it answers and wakes listeners; one that fails leaves nothing, and its connection works on', () =>
+		withOneConnectionStore('alone', async (store, admin, schema) => {
 		let woken = 0;
 		const stopListening = await store.onEventsCommitted(() => woken++);
 		// Its writes happen in a function, as lead_round_robin_assign's do.
@@ -235,7 +223,7 @@ describe('[postgres] one statement that commits alone (SqlDriver.statementAlone)
 			// Other processes hear of it by a NOTIFY naming its transaction.
 			const payloads: string[] = [];
 			admin.on('notification', (message) => payloads.push(String(message.payload)));
-			await admin.query(`LISTEN "lead_events_${config.schema}"`);
+			await admin.query(`LISTEN "lead_events_${schema}"`);
 			const [row] = await store.driver.statementAlone!<{ id: number }>('SELECT test_event($1, $2) AS id', [lead.id, Date.now()], { events: true });
 			expect(Object.keys(row)).toEqual(['id']);
 			const written = (await admin.query('SELECT xid FROM events WHERE id = $1', [row.id])).rows;
@@ -251,9 +239,21 @@ describe('[postgres] one statement that commits alone (SqlDriver.statementAlone)
 			expect(await store.read((t) => t.getLead(lead.id))).toMatchObject({ name: 'Alone' });
 		} finally {
 			await stopListening();
-			await store.close();
-			await admin.query(`DROP SCHEMA "${config.schema}" CASCADE`);
-			await admin.end();
 		}
-	});
+		}));
 });
+
+/** A PostgreSQL store on one connection in a schema of its own and an admin client there; both closed and the schema dropped after fn. */
+async function withOneConnectionStore(name: string, fn: (store: LeadStore, admin: Client, schema: string) => Promise<void>) {
+	const schema = `lead_test_${name}_${process.pid}`;
+	const store = await openLeadStore({ backend: 'postgres', ...pgConfig(), schema, maxConnections: 1 });
+	const admin = new Client({ ...pgConfig(), options: `-c search_path=${schema}` });
+	await admin.connect();
+	try {
+		await fn(store, admin, schema);
+	} finally {
+		await store.close();
+		await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+		await admin.end();
+	}
+}
