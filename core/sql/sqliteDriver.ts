@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 import { unavailable } from '../errors';
+import { BACKSTOP_PAGES, SqliteCheckpointer } from './sqliteCheckpointer';
 import { SqliteCommitWatcher } from './sqliteCommitWatcher';
 import { afterFailedAttempt, NeedsSavepoints, optimisticSavepoint, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
@@ -21,13 +22,36 @@ export interface SqliteConfig {
 
 /**
  * One hub per database file and process: every store on the file hears every commit made here,
- * and, while anyone listens, one watcher hears the commits of other processes.
+ * and, while anyone listens, one watcher hears the commits of other processes. While any store
+ * is open, one checkpointer thread copies the write-ahead log back (sqliteCheckpointer.ts).
  */
 class FileHub extends EventEmitter {
 	private watcher: SqliteCommitWatcher | undefined;
+	private checkpointer: SqliteCheckpointer | undefined;
+	private stores = 0;
 	constructor(private readonly file: string) {
 		super();
 		this.setMaxListeners(0);
+	}
+	/** A store opened its writer on the file. */
+	attach() {
+		if (this.stores++ > 0 || this.checkpointer) return;
+		try {
+			this.checkpointer = new SqliteCheckpointer(this.file);
+		} catch {
+			// No worker threads here: SQLite's own checkpoint in the commits, as without the thread.
+		}
+	}
+	/** A store closed: the last one ends the checkpointer. */
+	async detach() {
+		if (--this.stores > 0 || !this.checkpointer) return;
+		const checkpointer = this.checkpointer;
+		this.checkpointer = undefined;
+		await checkpointer.close();
+	}
+	/** The automatic checkpoint a connection on this file keeps (PRAGMA wal_autocheckpoint). */
+	get autocheckpointPages() {
+		return this.checkpointer ? BACKSTOP_PAGES : DEFAULT_AUTOCHECKPOINT_PAGES;
 	}
 	listen(listener: () => void) {
 		this.on('events', listener);
@@ -52,6 +76,7 @@ class FileHub extends EventEmitter {
 	}
 	/** Right after a commit in this process; `wroteEvents` wakes this process's listeners. */
 	committed(wroteEvents: boolean, absorb: boolean) {
+		this.checkpointer?.committed();
 		if (absorb) this.watcher?.absorb();
 		if (wroteEvents) setImmediate(() => this.emit('events'));
 	}
@@ -77,6 +102,9 @@ const hubFor = (file: string) => {
 	return hub;
 };
 
+/** SQLite's own default for PRAGMA wal_autocheckpoint. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
+
 const SQLITE_BUSY = 5;
 const isBusy = (error: unknown) =>
 	(error as { errcode?: number }).errcode !== undefined &&
@@ -100,13 +128,14 @@ interface Connection {
 	idle(): Promise<unknown>;
 }
 
-function openConnection(file: string, lockTimeoutMs: number, first: boolean): Connection {
+function openConnection(file: string, lockTimeoutMs: number, first: boolean, autocheckpointPages: number): Connection {
 	// Loaded lazily so that merely importing the core works on Nodes without node:sqlite.
 	const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
 	const db = new DatabaseSync(file);
 	db.exec('PRAGMA busy_timeout = 20');
 	if (first) retrySync(() => db.exec('PRAGMA journal_mode = WAL'), lockTimeoutMs);
 	db.exec('PRAGMA synchronous = NORMAL');
+	db.exec(`PRAGMA wal_autocheckpoint = ${autocheckpointPages}`);
 	db.exec('PRAGMA foreign_keys = ON');
 	// Unicode case folding for the audience filter (SQLite's own lower() folds ASCII only).
 	db.function('lead_fold', { deterministic: true }, (v) => (v === null ? null : String(v).toLowerCase()));
@@ -144,7 +173,7 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 	const open = (first: boolean) => {
 		try {
 			if (first) fs.mkdirSync(path.dirname(file), { recursive: true });
-			return openConnection(file, lockTimeoutMs, first);
+			return openConnection(file, lockTimeoutMs, first, hub.autocheckpointPages);
 		} catch (error) {
 			throw unavailable(
 				`Cannot open the SQLite lead store at ${file}: ${(error as Error).message}. ` +
@@ -153,9 +182,12 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 			);
 		}
 	};
-	const writer = open(true);
-	let reader: Connection | undefined;
 	const hub = hubFor(file);
+	// The checkpointer opens the file after the writer made it (and its WAL mode).
+	const writer = open(true);
+	hub.attach();
+	writer.db.exec(`PRAGMA wal_autocheckpoint = ${hub.autocheckpointPages}`);
+	let reader: Connection | undefined;
 	const listeners = new Set<() => void>();
 	let closed = false;
 
@@ -272,6 +304,7 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 			await Promise.all([writer.idle(), reader?.idle()]);
 			writer.db.close();
 			reader?.db.close();
+			await hub.detach();
 		},
 	};
 }

@@ -19,6 +19,7 @@ const KEPT = [
 	{ rule: 'no-restricted-imports', subjects: ['node:sqlite'], why: 'the embedded SQLite store' },
 	{ rule: 'no-restricted-imports', subjects: ['node:fs', 'node:path', 'node:os'], why: "the SQLite file's path and its -wal file watch" },
 	{ rule: 'no-restricted-imports', subjects: ['node:events'], why: "the in-process wake-up signal between a writer and the triggers" },
+	{ rule: 'no-restricted-imports', subjects: ['node:worker_threads'], why: "the SQLite checkpointer: the write-ahead log copied back off n8n's event loop" },
 	{ rule: 'no-restricted-globals', subjects: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate'], why: 'timers: catch-up polls, retry backoff, lock waits, closing idle stores' },
 	{ rule: 'no-restricted-globals', subjects: ['process'], why: 'process.env: the n8n user folder (default SQLite file) and the idle-close setting' },
 	{ rule: 'no-runtime-dependencies', subjects: null, why: 'pg and luxon are run-time dependencies' },
