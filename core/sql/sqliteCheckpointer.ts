@@ -66,12 +66,14 @@ export class SqliteCheckpointer {
 	private readonly signal = new Int32Array(new SharedArrayBuffer(4 * 4));
 	private readonly worker: Worker;
 	private readonly exited: Promise<void>;
+	private online = false;
 
 	constructor(file: string) {
 		this.worker = new Worker(THREAD, { eval: true, workerData: { file, signal: this.signal.buffer } });
 		// Never what keeps n8n (or a test run) alive.
 		this.worker.unref();
 		this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+		this.worker.once('online', () => (this.online = true));
 		// A thread that failed (no node:sqlite in workers, the file unreadable) leaves the writers'
 		// own checkpoint at its backstop: the log stays bounded, only not as short.
 		this.worker.on('error', () => undefined);
@@ -85,6 +87,11 @@ export class SqliteCheckpointer {
 
 	/** Lets a checkpoint in progress finish, then ends the thread and its connection. */
 	async close(): Promise<void> {
+		// Not running yet, so no connection of its own: no need to wait for it to start.
+		if (!this.online) {
+			await this.worker.terminate();
+			return;
+		}
 		Atomics.store(this.signal, CLOSING, 1);
 		Atomics.add(this.signal, COMMITS, 1);
 		Atomics.notify(this.signal, COMMITS);

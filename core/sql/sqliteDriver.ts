@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 import { unavailable } from '../errors';
-import { BACKSTOP_PAGES, SqliteCheckpointer } from './sqliteCheckpointer';
+import { BACKSTOP_PAGES, GATHER_COMMITS as START_AFTER_COMMITS, SqliteCheckpointer } from './sqliteCheckpointer';
 import { SqliteCommitWatcher } from './sqliteCommitWatcher';
 import { afterFailedAttempt, NeedsSavepoints, optimisticSavepoint, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
@@ -22,36 +22,53 @@ export interface SqliteConfig {
 
 /**
  * One hub per database file and process: every store on the file hears every commit made here,
- * and, while anyone listens, one watcher hears the commits of other processes. While any store
- * is open, one checkpointer thread copies the write-ahead log back (sqliteCheckpointer.ts).
+ * and, while anyone listens, one watcher hears the commits of other processes. Once the stores
+ * here have committed a while, one checkpointer thread copies the write-ahead log back
+ * (sqliteCheckpointer.ts) until the last store closes.
  */
 class FileHub extends EventEmitter {
 	private watcher: SqliteCommitWatcher | undefined;
 	private checkpointer: SqliteCheckpointer | undefined;
 	private stores = 0;
+	/** Commits before the thread starts; -1: it could not start, SQLite's own checkpoint stays. */
+	private commits = 0;
+	private readonly connections = new Set<DatabaseSyncType>();
 	constructor(private readonly file: string) {
 		super();
 		this.setMaxListeners(0);
 	}
-	/** A store opened its writer on the file. */
+	/** A store opened on the file. */
 	attach() {
-		if (this.stores++ > 0 || this.checkpointer) return;
-		try {
-			this.checkpointer = new SqliteCheckpointer(this.file);
-		} catch {
-			// No worker threads here: SQLite's own checkpoint in the commits, as without the thread.
-		}
+		this.stores++;
 	}
 	/** A store closed: the last one ends the checkpointer. */
 	async detach() {
-		if (--this.stores > 0 || !this.checkpointer) return;
+		if (--this.stores > 0) return;
 		const checkpointer = this.checkpointer;
 		this.checkpointer = undefined;
-		await checkpointer.close();
+		this.commits = 0;
+		await checkpointer?.close();
 	}
-	/** The automatic checkpoint a connection on this file keeps (PRAGMA wal_autocheckpoint). */
-	get autocheckpointPages() {
-		return this.checkpointer ? BACKSTOP_PAGES : DEFAULT_AUTOCHECKPOINT_PAGES;
+	/** A connection of a store here: its own checkpoint follows whether the thread runs. */
+	register(db: DatabaseSyncType) {
+		this.connections.add(db);
+		db.exec(`PRAGMA wal_autocheckpoint = ${this.checkpointer ? BACKSTOP_PAGES : DEFAULT_AUTOCHECKPOINT_PAGES}`);
+	}
+	unregister(db: DatabaseSyncType) {
+		this.connections.delete(db);
+	}
+	/**
+	 * The thread starts with the commits, not with the store: a store that writes a little (a
+	 * test, a credential check) never pays for starting one, nor waits for it on close.
+	 */
+	private startCheckpointer() {
+		try {
+			this.checkpointer = new SqliteCheckpointer(this.file);
+		} catch {
+			this.commits = -1; // no worker threads here: SQLite's own checkpoint in the commits
+			return;
+		}
+		for (const db of this.connections) db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 	}
 	listen(listener: () => void) {
 		this.on('events', listener);
@@ -76,7 +93,8 @@ class FileHub extends EventEmitter {
 	}
 	/** Right after a commit in this process; `wroteEvents` wakes this process's listeners. */
 	committed(wroteEvents: boolean, absorb: boolean) {
-		this.checkpointer?.committed();
+		if (this.checkpointer) this.checkpointer.committed();
+		else if (this.commits >= 0 && ++this.commits >= START_AFTER_COMMITS) this.startCheckpointer();
 		if (absorb) this.watcher?.absorb();
 		if (wroteEvents) setImmediate(() => this.emit('events'));
 	}
@@ -128,14 +146,13 @@ interface Connection {
 	idle(): Promise<unknown>;
 }
 
-function openConnection(file: string, lockTimeoutMs: number, first: boolean, autocheckpointPages: number): Connection {
+function openConnection(file: string, lockTimeoutMs: number, first: boolean): Connection {
 	// Loaded lazily so that merely importing the core works on Nodes without node:sqlite.
 	const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
 	const db = new DatabaseSync(file);
 	db.exec('PRAGMA busy_timeout = 20');
 	if (first) retrySync(() => db.exec('PRAGMA journal_mode = WAL'), lockTimeoutMs);
 	db.exec('PRAGMA synchronous = NORMAL');
-	db.exec(`PRAGMA wal_autocheckpoint = ${autocheckpointPages}`);
 	db.exec('PRAGMA foreign_keys = ON');
 	// Unicode case folding for the audience filter (SQLite's own lower() folds ASCII only).
 	db.function('lead_fold', { deterministic: true }, (v) => (v === null ? null : String(v).toLowerCase()));
@@ -173,7 +190,9 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 	const open = (first: boolean) => {
 		try {
 			if (first) fs.mkdirSync(path.dirname(file), { recursive: true });
-			return openConnection(file, lockTimeoutMs, first, hub.autocheckpointPages);
+			const conn = openConnection(file, lockTimeoutMs, first);
+			hub.register(conn.db);
+			return conn;
 		} catch (error) {
 			throw unavailable(
 				`Cannot open the SQLite lead store at ${file}: ${(error as Error).message}. ` +
@@ -183,10 +202,8 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 		}
 	};
 	const hub = hubFor(file);
-	// The checkpointer opens the file after the writer made it (and its WAL mode).
 	const writer = open(true);
 	hub.attach();
-	writer.db.exec(`PRAGMA wal_autocheckpoint = ${hub.autocheckpointPages}`);
 	let reader: Connection | undefined;
 	const listeners = new Set<() => void>();
 	let closed = false;
@@ -302,8 +319,11 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 			for (const listener of listeners) hub.unlisten(listener);
 			listeners.clear();
 			await Promise.all([writer.idle(), reader?.idle()]);
-			writer.db.close();
-			reader?.db.close();
+			for (const conn of [writer, reader]) {
+				if (!conn) continue;
+				hub.unregister(conn.db);
+				conn.db.close();
+			}
 			await hub.detach();
 		},
 	};
