@@ -52,6 +52,10 @@ class FileHub extends EventEmitter {
 	/** A connection of a store here: its own checkpoint follows whether the thread runs. */
 	register(db: DatabaseSyncType) {
 		this.connections.add(db);
+		this.setOwnCheckpoint(db);
+	}
+	/** SQLite's checkpoint in the commits: at its default, or at the backstop while the thread runs. */
+	private setOwnCheckpoint(db: DatabaseSyncType) {
 		db.exec(`PRAGMA wal_autocheckpoint = ${this.checkpointer ? BACKSTOP_PAGES : DEFAULT_AUTOCHECKPOINT_PAGES}`);
 	}
 	unregister(db: DatabaseSyncType) {
@@ -68,7 +72,7 @@ class FileHub extends EventEmitter {
 			this.commits = -1; // no worker threads here: SQLite's own checkpoint in the commits
 			return;
 		}
-		for (const db of this.connections) db.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+		for (const db of this.connections) this.setOwnCheckpoint(db);
 	}
 	listen(listener: () => void) {
 		this.on('events', listener);

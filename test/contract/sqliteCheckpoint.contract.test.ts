@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openLeadStore, type LeadStore } from '../../core';
 import { BACKSTOP_PAGES, GATHER_COMMITS, RESTART_PAGES } from '../../core/sql/sqliteCheckpointer';
+import { sleep, waitFor } from '../support/delivery';
 
 const PAGE_FRAME = 4096 + 24; // a WAL frame: the page and its header
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sizeOf = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : 0);
 const leadNames = async (store: LeadStore) =>
 	(await store.driver.transaction((s) => s.all<{ name: string }>('SELECT name FROM leads ORDER BY name'), { readOnly: true })).map((r) => r.name);
@@ -49,8 +49,7 @@ describe('[sqlite] the checkpointer thread', () => {
 		await write(GATHER_COMMITS, 200);
 		// Far fewer frames than the backstop were written since, so only the thread can have copied them.
 		expect(sizeOf(`${file}-wal`) / PAGE_FRAME).toBeLessThan(BACKSTOP_PAGES);
-		const deadline = Date.now() + 10_000;
-		while (sizeOf(file) <= before && Date.now() < deadline) await sleep(50);
+		await waitFor(() => sizeOf(file) > before, 'the database file to grow', 10_000);
 		expect(sizeOf(file)).toBeGreaterThan(before);
 		expect(await leadNames(store)).toHaveLength(GATHER_COMMITS + 200);
 	}, 30_000);
@@ -78,8 +77,7 @@ describe('[sqlite] the checkpointer thread', () => {
 		const before = sizeOf(file);
 		// Enough commits for the thread to checkpoint (its connection then has the log open).
 		for (let i = 0; i <= GATHER_COMMITS; i++) await first.transaction((t) => t.createLead({ name: `One ${i}` }));
-		const deadline = Date.now() + 10_000;
-		while (sizeOf(file) <= before && Date.now() < deadline) await sleep(50);
+		await waitFor(() => sizeOf(file) > before, 'the database file to grow', 10_000);
 		expect(sizeOf(file)).toBeGreaterThan(before);
 		await first.close();
 		await second.transaction((t) => t.createLead({ name: 'Two' }));
