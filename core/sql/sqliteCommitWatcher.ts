@@ -1,13 +1,17 @@
 /**
- * Notices commits made to a SQLite file by other processes, within a few milliseconds and at no
- * CPU cost while nothing is written.
+ * Notices events committed to a SQLite file by other processes, within a few milliseconds and at
+ * no CPU cost while nothing is written.
  *
  * A commit in WAL mode writes to the `-wal` file, so an fs.watch (inotify) on it wakes us; the
- * wake is confirmed with `PRAGMA data_version` on a connection of our own, which changes only when
- * another connection committed. A commit made in this process is "absorbed" (its change taken
- * as seen) when nothing foreign was pending as it began, so it does not wake the listeners a
- * second time, and a cursor save does not wake every trigger. Where
- * fs.watch is unavailable (no inotify, a network file system) data_version is polled instead.
+ * wake is confirmed by the events' high-water mark (the AUTOINCREMENT sequence of `events`), read
+ * on a connection of our own: it moves only when a commit wrote events, so a commit that wrote
+ * none (a trigger saving its cursor, here or elsewhere) wakes nobody. A write transaction of this
+ * process that wrote events "absorbs" them: it reads the mark as it begins and before it commits,
+ * both under the file's write lock, and if nothing foreign was pending as it began, its own events
+ * are taken as seen, so they do not wake the listeners a second time. The mark is exact where
+ * PRAGMA data_version was not: another process's commit that lands between this process's commit
+ * and the read after it still moves the mark past what this process wrote, and wakes.
+ * Where fs.watch is unavailable (no inotify, a network file system) the mark is polled instead.
  * Either way a wake can be missed (a file system that reports nothing): listeners keep their
  * catch-up poll.
  */
@@ -17,47 +21,54 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 /** Poll interval where fs.watch is unavailable. */
 export const FALLBACK_POLL_MS = 20;
 
+/** The id of the newest event ever written to the file (0 before the first). */
+export const EVENTS_HIGH_WATER = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq";
+
+/** The events' high-water mark on a connection; undefined when SQLite cannot answer (busy, closing). */
+export function eventsHighWater(statement: StatementSync): number | undefined {
+	try {
+		return Number((statement.get() as { seq: number }).seq);
+	} catch {
+		return undefined;
+	}
+}
+
 export class SqliteCommitWatcher {
 	private readonly db: DatabaseSync;
-	private readonly version: StatementSync;
-	private seen: unknown;
+	private readonly highWater: StatementSync;
+	private seen: number | undefined;
 	private watcher: fs.FSWatcher | undefined;
 	private timer: NodeJS.Timeout | undefined;
 
 	constructor(
 		file: string,
-		private readonly onForeignCommit: () => void,
+		private readonly onForeignEvents: () => void,
 	) {
 		const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
 		this.db = new DatabaseSync(file);
 		this.db.exec('PRAGMA busy_timeout = 20');
-		this.version = this.db.prepare('PRAGMA data_version');
+		this.highWater = this.db.prepare(EVENTS_HIGH_WATER);
 		// The first read opens (creates) the -wal file, which the watch needs; while this
 		// connection is open SQLite does not delete it.
-		this.seen = this.read();
+		this.seen = eventsHighWater(this.highWater);
 		if (!this.startWatch(file)) {
 			this.timer = setInterval(() => this.check(), FALLBACK_POLL_MS);
 			this.timer.unref();
 		}
 	}
 
-	/** 'watch' (inotify on the -wal file) or 'poll' (data_version every FALLBACK_POLL_MS). */
+	/** 'watch' (inotify on the -wal file) or 'poll' (the mark every FALLBACK_POLL_MS). */
 	get mode(): 'watch' | 'poll' {
 		return this.watcher ? 'watch' : 'poll';
 	}
 
-	/** True when no other connection committed since the last wake: read right before a local write. */
-	upToDate(): boolean {
-		const now = this.read();
-		return now !== undefined && now === this.seen;
-	}
-
 	/**
-	 * Called right after a local commit that began while upToDate(): the change is ours, so the
-	 * watch event it causes is not another process's commit.
+	 * After a commit in this process that wrote events: `before` and `after` are the mark as it
+	 * began and before it committed, read under its write lock. Had nothing foreign been pending
+	 * at `before`, every event up to `after` is this process's own, which its listeners heard of.
 	 */
-	absorb(): void {
-		this.seen = this.read() ?? this.seen;
+	absorb(before: number, after: number): void {
+		if (before === this.seen) this.seen = after;
 	}
 
 	close(): void {
@@ -83,17 +94,9 @@ export class SqliteCommitWatcher {
 	}
 
 	private check(): void {
-		const now = this.read();
+		const now = eventsHighWater(this.highWater);
 		if (now === undefined || now === this.seen) return;
 		this.seen = now;
-		this.onForeignCommit();
-	}
-
-	private read(): unknown {
-		try {
-			return (this.version.get() as { data_version: unknown }).data_version;
-		} catch {
-			return undefined; // busy or closing: the next wake (or the catch-up poll) covers it
-		}
+		this.onForeignEvents();
 	}
 }

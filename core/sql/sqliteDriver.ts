@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import type { DatabaseSync as DatabaseSyncType, StatementSync } from 'node:sqlite';
 import { unavailable } from '../errors';
 import { BACKSTOP_PAGES, GATHER_COMMITS as START_AFTER_COMMITS, SqliteCheckpointer } from './sqliteCheckpointer';
-import { SqliteCommitWatcher } from './sqliteCommitWatcher';
+import { EVENTS_HIGH_WATER, eventsHighWater, SqliteCommitWatcher } from './sqliteCommitWatcher';
 import { afterFailedAttempt, NeedsSavepoints, optimisticSavepoint, type SqlDriver, type SqlSession, type TransactionOptions } from './SqlDriver';
 
 export interface SqliteConfig {
@@ -91,15 +91,19 @@ class FileHub extends EventEmitter {
 			this.watcher = undefined;
 		}
 	}
-	/** Right before a write transaction begins: whether its commit may be absorbed. */
-	beforeWrite(): boolean {
-		return this.watcher?.upToDate() ?? false;
+	/** Whether a watcher hears other processes, so a write transaction here marks its own events. */
+	get watching(): boolean {
+		return this.watcher !== undefined;
 	}
-	/** Right after a commit in this process; `wroteEvents` wakes this process's listeners. */
-	committed(wroteEvents: boolean, absorb: boolean) {
+	/**
+	 * Right after a commit in this process; `wroteEvents` wakes this process's listeners, and
+	 * `marks` (the events' high-water mark as it began and before it committed) tell the watcher
+	 * which events were its own.
+	 */
+	committed(wroteEvents: boolean, marks?: { before: number; after: number }) {
 		if (this.checkpointer) this.checkpointer.committed();
 		else if (this.commits >= 0 && ++this.commits >= START_AFTER_COMMITS) this.startCheckpointer();
-		if (absorb) this.watcher?.absorb();
+		if (marks) this.watcher?.absorb(marks.before, marks.after);
 		if (wroteEvents) setImmediate(() => this.emit('events'));
 	}
 	get watchMode() {
@@ -268,20 +272,24 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 		}
 	}
 
-	/** Runs fn in a transaction on conn; once more, strict, if an optimistic savepoint asks for it. */
-	async function runOn<T>(conn: Connection, begin: () => unknown, fn: (s: SqlSession) => Promise<T>, write = true) {
+	/**
+	 * Runs fn in a transaction on conn; once more, strict, if an optimistic savepoint asks for it.
+	 * `locked`: begin took the write lock (BEGIN IMMEDIATE), so no other process commits until
+	 * this one does, and the events' high-water marks read inside tell its own events apart.
+	 */
+	async function runOn<T>(conn: Connection, begin: () => unknown, fn: (s: SqlSession) => Promise<T>, locked = false) {
 		for (let strict = false; ; strict = true) {
 			if (closed) throw unavailable(`The SQLite lead store at ${file} is closed`);
 			let wroteEvents = false;
-			let absorb = false;
 			let doomed: unknown;
 			await begin();
-			if (write) absorb = hub.beforeWrite();
+			const before = locked && hub.watching ? eventsHighWater(conn.prepare(EVENTS_HIGH_WATER)) : undefined;
 			try {
 				const result = await fn(session(conn, () => (wroteEvents = true), strict, (error) => (doomed ??= error)));
 				if (doomed) throw doomed;
+				const after = before !== undefined && wroteEvents ? eventsHighWater(conn.prepare(EVENTS_HIGH_WATER)) : undefined;
 				conn.db.exec('COMMIT');
-				hub.committed(wroteEvents, absorb);
+				hub.committed(wroteEvents, after === undefined ? undefined : { before: before!, after });
 				return result;
 			} catch (error) {
 				if (conn.db.isTransaction) conn.db.exec('ROLLBACK');
@@ -299,7 +307,7 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 		transaction<T>(fn: (s: SqlSession) => Promise<T>, options: TransactionOptions = {}) {
 			if (options.readOnly) {
 				const conn = readerConnection();
-				return conn.enqueue(() => runOn(conn, () => conn.db.exec('BEGIN DEFERRED'), fn, false));
+				return conn.enqueue(() => runOn(conn, () => conn.db.exec('BEGIN DEFERRED'), fn));
 			}
 			if (options.bookkeeping) {
 				// A deferred transaction that turns into a write: when another connection holds the
@@ -307,7 +315,7 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 				const conn = readerConnection();
 				return conn.enqueue(() => whileBusy(() => runOn(conn, () => conn.db.exec('BEGIN DEFERRED'), fn)));
 			}
-			return writer.enqueue(() => hub.serializeWrite(() => runOn(writer, () => whileBusy(() => writer.db.exec('BEGIN IMMEDIATE')), fn)));
+			return writer.enqueue(() => hub.serializeWrite(() => runOn(writer, () => whileBusy(() => writer.db.exec('BEGIN IMMEDIATE')), fn, true)));
 		},
 		async onEventsCommitted(listener: () => void) {
 			hub.listen(listener);

@@ -1,6 +1,6 @@
 /**
  * A writer in another OS process: on SQLite the in-process commit notice cannot reach us, so the
- * driver's commit watcher (the -wal file and PRAGMA data_version) wakes the trigger; on
+ * driver's commit watcher (the -wal file and the events' high-water mark) wakes the trigger; on
  * PostgreSQL NOTIFY crosses processes. Nothing is lost or repeated, order holds, and the trigger
  * hears of the commit without waiting for its catch-up poll.
  */
