@@ -91,9 +91,12 @@ class FileHub extends EventEmitter {
 			this.watcher = undefined;
 		}
 	}
-	/** Whether a watcher hears other processes, so a write transaction here marks its own events. */
-	get watching(): boolean {
-		return this.watcher !== undefined;
+	/**
+	 * The events' high-water mark on a connection of this process, while a watcher hears other
+	 * processes (only then must a write transaction tell its own events apart); else undefined.
+	 */
+	eventsMark(conn: Connection): number | undefined {
+		return this.watcher ? eventsHighWater(conn.prepare(EVENTS_HIGH_WATER)) : undefined;
 	}
 	/**
 	 * Right after a commit in this process; `wroteEvents` wakes this process's listeners, and
@@ -283,13 +286,13 @@ export function openSqlite(config: SqliteConfig): SqlDriver {
 			let wroteEvents = false;
 			let doomed: unknown;
 			await begin();
-			const before = locked && hub.watching ? eventsHighWater(conn.prepare(EVENTS_HIGH_WATER)) : undefined;
+			const before = locked ? hub.eventsMark(conn) : undefined;
 			try {
 				const result = await fn(session(conn, () => (wroteEvents = true), strict, (error) => (doomed ??= error)));
 				if (doomed) throw doomed;
-				const after = before !== undefined && wroteEvents ? eventsHighWater(conn.prepare(EVENTS_HIGH_WATER)) : undefined;
+				const after = before !== undefined && wroteEvents ? hub.eventsMark(conn) : undefined;
 				conn.db.exec('COMMIT');
-				hub.committed(wroteEvents, after === undefined ? undefined : { before: before!, after });
+				hub.committed(wroteEvents, before !== undefined && after !== undefined ? { before, after } : undefined);
 				return result;
 			} catch (error) {
 				if (conn.db.isTransaction) conn.db.exec('ROLLBACK');
