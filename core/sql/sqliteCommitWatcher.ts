@@ -21,6 +21,14 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 /** Poll interval where fs.watch is unavailable. */
 export const FALLBACK_POLL_MS = 20;
 
+/**
+ * After a change notice, checks again at these delays (ms). The notice comes with the other
+ * process's write() to the -wal file, but its commit becomes visible only when it then updates
+ * the shared-memory index (-shm, mapped memory: no notice). Should that process be descheduled
+ * in between, the check at the notice sees nothing yet, and without these no notice would follow.
+ */
+export const RECHECK_MS = [5, 10, 20, 40, 80, 160, 320, 640];
+
 /** The id of the newest event ever written to the file (0 before the first). */
 export const EVENTS_HIGH_WATER = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS seq";
 
@@ -39,6 +47,7 @@ export class SqliteCommitWatcher {
 	private seen: number | undefined;
 	private watcher: fs.FSWatcher | undefined;
 	private timer: NodeJS.Timeout | undefined;
+	private recheck: NodeJS.Timeout | undefined;
 
 	constructor(
 		file: string,
@@ -74,12 +83,13 @@ export class SqliteCommitWatcher {
 	close(): void {
 		this.watcher?.close();
 		if (this.timer) clearInterval(this.timer);
+		clearTimeout(this.recheck);
 		this.db.close();
 	}
 
 	private startWatch(file: string): boolean {
 		try {
-			this.watcher = fs.watch(`${file}-wal`, { persistent: false }, () => this.check());
+			this.watcher = fs.watch(`${file}-wal`, { persistent: false }, () => this.noticed());
 			this.watcher.on('error', () => {
 				// The file went away (deleted by hand): fall back to polling.
 				this.watcher?.close();
@@ -91,6 +101,15 @@ export class SqliteCommitWatcher {
 		} catch {
 			return false;
 		}
+	}
+
+	/** A change notice: check now, then again at RECHECK_MS (a newer notice starts them over). */
+	private noticed(step = 0): void {
+		this.check();
+		clearTimeout(this.recheck);
+		if (step >= RECHECK_MS.length) return;
+		this.recheck = setTimeout(() => this.noticed(step + 1), RECHECK_MS[step]);
+		this.recheck.unref();
 	}
 
 	private check(): void {
